@@ -1,0 +1,29 @@
+"""aiinfra: an open model of the AI infrastructure stack, from tokens to watts.
+
+>>> import aiinfra
+>>> ds = aiinfra.run("base", draws=100, seed=1)
+>>> ds["arr_usd"].sel(year=2030).median().item()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("aiinfra")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+unknown"
+
+from aiinfra.chain import Chain, run  # noqa: E402
+from aiinfra.errors import AiinfraError, ScenarioError  # noqa: E402
+from aiinfra.scenario import Scenario, load_scenario  # noqa: E402
+
+__all__ = [
+    "AiinfraError",
+    "Chain",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+    "run",
+]

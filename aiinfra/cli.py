@@ -1,0 +1,222 @@
+"""Command-line interface (Typer + rich).
+
+Bad input never produces a traceback: every :class:`~aiinfra.errors.AiinfraError`
+is printed as one line per problem on stderr and the process exits with code 2.
+Set ``AIINFRA_DEBUG=1`` to see tracebacks of unexpected internal errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from collections.abc import Callable
+from typing import Annotated, ParamSpec, TypeVar
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from aiinfra import __version__
+from aiinfra.errors import AiinfraError, ScenarioError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    name="aiinfra",
+    help="aiinfra: the AI infrastructure stack from tokens to watts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out_console = Console()
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+MAX_RUN_DRAWS = 200_000
+HEADLINE_YEARS = (2023, 2025, 2027, 2030, 2035)
+
+ScenarioArg = Annotated[
+    str,
+    typer.Argument(help="Scenario YAML path or shipped scenario name (see `aiinfra scenarios`)."),
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a field, e.g. --set demand.chat.users_2023=1e8."),
+]
+
+
+def _fail(lines: list[str]) -> None:
+    for line in lines:
+        err_console.print(f"error: {line}", markup=False)
+    raise typer.Exit(2)
+
+
+def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn user-input errors raised by a command into exit 2 + one line each."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except ScenarioError as exc:
+            _fail(exc.lines())
+        except AiinfraError as exc:
+            _fail([str(exc)])
+        raise AssertionError  # pragma: no cover - _fail always raises
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"aiinfra {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """aiinfra: the AI infrastructure stack from tokens to watts."""
+
+
+def _load(scenario: str, sets: list[str] | None):  # noqa: ANN202 - returns Scenario
+    from aiinfra.scenario import load_scenario
+
+    return load_scenario(scenario, sets or [])
+
+
+@app.command()
+@handles_errors
+def run(
+    scenario: ScenarioArg = "base",
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
+    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws (1 = point run).")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator.")] = 0,
+    sets: SetOpt = None,
+) -> None:
+    """Run a scenario; write results.nc and summary.csv; print headline numbers."""
+    from aiinfra.chain import Chain
+    from aiinfra.results import write_outputs
+
+    if not 1 <= draws <= MAX_RUN_DRAWS:
+        _fail([f"--draws: {draws} is not allowed; use 1 to {MAX_RUN_DRAWS}"])
+    if seed < 0:
+        _fail([f"--seed: {seed} is not allowed; use a non-negative integer"])
+    sc = _load(scenario, sets)
+    ds = Chain(sc).run(draws=draws, seed=seed)
+    paths = write_outputs(ds, out)
+    _print_headline(ds)
+    out_console.print(f"wrote {paths['results']} and {paths['summary']}")
+
+
+def _print_headline(ds) -> None:  # noqa: ANN001 - xarray Dataset
+    from aiinfra.variables import HEADLINE
+
+    years = [y for y in HEADLINE_YEARS if y in ds["year"].values]
+    draws = ds.sizes["draw"]
+    title = f"{ds.attrs.get('scenario', '')}: " + (
+        "point run" if draws == 1 else f"median and p5-p95 of {draws} draws"
+    )
+    table = Table(title=title)
+    table.add_column("variable")
+    table.add_column("unit")
+    for y in years:
+        table.add_column(str(y), justify="right")
+    for name, scale, unit in HEADLINE:
+        if name not in ds:
+            continue
+        da = ds[name]
+        extra = [d for d in da.dims if d not in ("draw", "year")]
+        if extra:
+            da = da.sum(extra)
+        cells = []
+        for y in years:
+            v = da.sel(year=y).values * scale
+            if draws == 1:
+                cells.append(_fmt(float(v[0])))
+            else:
+                lo, med, hi = np.quantile(v, [0.05, 0.5, 0.95])
+                cells.append(f"{_fmt(med)}\n[dim]{_fmt(lo)}-{_fmt(hi)}[/dim]")
+        table.add_row(da.attrs.get("long_name", name), unit, *cells)
+    out_console.print(table)
+
+
+def _fmt(x: float) -> str:
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+@app.command()
+@handles_errors
+def validate(
+    scenario: ScenarioArg,
+    sets: SetOpt = None,
+) -> None:
+    """Validate a scenario: prints `ok` or one line per problem (exit 2)."""
+    _load(scenario, sets)
+    out_console.print("ok")
+
+
+@app.command()
+@handles_errors
+def variables(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List output variables: name, unit, dims, layer, description."""
+    from aiinfra.variables import VARIABLES
+
+    if as_json:
+        sys.stdout.write(json.dumps([v.as_dict() for v in VARIABLES.values()], indent=2) + "\n")
+        return
+    table = Table(title="aiinfra output variables")
+    for col in ("name", "units", "dims", "layer", "long_name"):
+        table.add_column(col)
+    for v in VARIABLES.values():
+        table.add_row(v.name, v.units, ", ".join(v.dims), v.layer, v.long_name)
+    out_console.print(table)
+
+
+@app.command()
+@handles_errors
+def scenarios() -> None:
+    """List shipped scenarios with their one-line narratives."""
+    from aiinfra.scenario import load_scenario, shipped_scenarios
+
+    table = Table(title="shipped scenarios")
+    table.add_column("name")
+    table.add_column("narrative")
+    for name, _path in sorted(shipped_scenarios().items()):
+        sc = load_scenario(name)
+        table.add_row(name, sc.description.split(". ")[0].strip())
+    out_console.print(table)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: internal errors become one line (exit 1)."""
+    try:
+        app(args=argv)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if os.environ.get("AIINFRA_DEBUG"):
+            raise
+        err_console.print(
+            f"internal error: {type(exc).__name__}: {exc} (set AIINFRA_DEBUG=1 for details)",
+            markup=False,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Sourced catalogs (CSV) and loaders."""

@@ -1,0 +1,1 @@
+"""Model layers: pure, vectorised numpy functions over a leading draw axis."""

@@ -1,0 +1,243 @@
+"""Demand layer: tokens by workload, ARR of LLM providers, training compute.
+
+All functions are pure and vectorised. Parameters have shape ``(draw,)``,
+time ``t`` is years since :data:`BASE_YEAR` with shape ``(year,)``; outputs
+are ``(draw, year)`` or ``(draw, year, workload)``.
+
+Two sub-models produce the same outputs:
+
+``tokens``
+    T_w(y) = users_w(y) · tokens_per_user_day_w(y) · 365, revenue
+    R_w(y) = T_w(y) · price_w(y) / 1e6.
+``revenue``
+    R(y) from an ARR path, T(y) = R(y) / price(y) · 1e6, split over
+    workloads with the token and revenue shares of the ``tokens`` route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "BASE_YEAR",
+    "DAYS_PER_YEAR",
+    "capped_growth",
+    "logistic",
+    "price_path",
+    "revenue_model",
+    "tokens_model",
+    "training_flop",
+]
+
+BASE_YEAR = 2023
+DAYS_PER_YEAR = 365.25
+LN2 = float(np.log(2.0))
+
+
+def _col(x: np.ndarray) -> np.ndarray:
+    """(draw,) -> (draw, 1) for broadcasting against (year,)."""
+    return np.asarray(x, dtype=float)[:, None]
+
+
+def logistic(t: np.ndarray, start: np.ndarray, cap: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """Logistic curve through ``start`` at t=0 towards ``cap``.
+
+    Parameters
+    ----------
+    t : ndarray, (year,)
+        Years since the base year [yr].
+    start, cap : ndarray, (draw,)
+        Level at t=0 and saturation level [any unit].
+    rate : ndarray, (draw,)
+        Logistic growth rate [1/yr].
+
+    Returns
+    -------
+    ndarray, (draw, year)
+        ``cap / (1 + (cap/start - 1) · exp(-rate · t))``; zero where start is 0.
+
+    Notes
+    -----
+    At ``start << cap`` the curve grows by ``exp(rate)`` per year.
+    """
+    s, c, r = _col(start), _col(cap), _col(rate)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        ratio = np.where(s > 0, c / np.where(s > 0, s, 1.0) - 1.0, 0.0)
+        out = c / (1.0 + ratio * np.exp(-r * t))
+    return np.where(s > 0, out, 0.0)
+
+
+def capped_growth(
+    t: np.ndarray, level0: np.ndarray, growth0: np.ndarray, halflife: np.ndarray
+) -> np.ndarray:
+    """Exponential growth whose log-rate halves every ``halflife`` years.
+
+    Parameters
+    ----------
+    t : ndarray, (year,)
+        Years since the base year [yr].
+    level0 : ndarray, (draw,)
+        Level at t=0 [any unit].
+    growth0 : ndarray, (draw,)
+        Fractional growth per year at t=0 (0.5 = +50 %/yr) [1].
+    halflife : ndarray, (draw,)
+        Half-life of the log growth rate [yr].
+
+    Returns
+    -------
+    ndarray, (draw, year)
+        ``level0 · exp(g · h/ln2 · (1 - 2^(-t/h)))`` with ``g = ln(1 + growth0)``;
+        the level approaches ``level0 · exp(g·h/ln2)``.
+    """
+    g = np.log1p(_col(growth0))
+    h = _col(halflife)
+    return _col(level0) * np.exp(g * h / LN2 * (1.0 - np.exp2(-t / h)))
+
+
+def price_path(
+    t: np.ndarray, price0: np.ndarray, decline: np.ndarray, halflife: np.ndarray
+) -> np.ndarray:
+    """Price falling by ``decline`` per year at first, the rate halving every ``halflife``.
+
+    Parameters
+    ----------
+    t : ndarray, (year,)
+        Years since the base year [yr].
+    price0 : ndarray, (draw,)
+        Price at t=0 [USD/Mtok].
+    decline : ndarray, (draw,)
+        Fractional fall per year at t=0, < 1 [1].
+    halflife : ndarray, (draw,)
+        Half-life of the log rate of decline [yr].
+
+    Returns
+    -------
+    ndarray, (draw, year)
+        :func:`capped_growth` with growth ``-decline`` [USD/Mtok]; the price
+        approaches ``price0 · (1 - decline)^(h/ln2)``.
+    """
+    return capped_growth(t, price0, -np.asarray(decline, dtype=float), halflife)
+
+
+def _workload_arrays(t: np.ndarray, w: Any) -> dict[str, np.ndarray]:
+    users = logistic(t, w.users_2023, w.users_cap, w.users_growth)
+    intensity = capped_growth(
+        t, w.tokens_per_user_day_2023, w.intensity_growth, w.intensity_growth_halflife
+    )
+    tokens = users * intensity * DAYS_PER_YEAR
+    price = price_path(t, w.price_2023, w.price_decline, w.price_decline_halflife)
+    share_in = np.broadcast_to(_col(w.input_share), tokens.shape)
+    return {"users": users, "tokens": tokens, "price": price, "input_share": share_in}
+
+
+def tokens_model(t: np.ndarray, demand: Any, workloads: Sequence[str]) -> dict[str, np.ndarray]:
+    """Token demand from users x intensity, and the revenue it brings.
+
+    Parameters
+    ----------
+    t : ndarray, (year,)
+        Years since the base year [yr].
+    demand : namespace
+        Sampled ``demand`` section: one sub-namespace of ``(draw,)`` arrays per
+        workload.
+    workloads : sequence of str
+        Workload names (order of the last output axis).
+
+    Returns
+    -------
+    dict of ndarray
+        ``users`` [users], ``tokens``/``input_tokens``/``output_tokens``
+        [token/yr], ``price`` [USD/Mtok], ``revenue`` [USD/yr]; each
+        ``(draw, year, workload)``.
+    """
+    parts = [_workload_arrays(t, getattr(demand, name)) for name in workloads]
+    out = {k: np.stack([p[k] for p in parts], axis=-1) for k in parts[0]}
+    out["revenue"] = out["tokens"] * out["price"] / 1e6
+    return _finish(out)
+
+
+def revenue_model(t: np.ndarray, demand: Any, workloads: Sequence[str]) -> dict[str, np.ndarray]:
+    """Token demand implied by an ARR path and a blended price.
+
+    Total revenue ``R = revenue_2023`` grown by :func:`capped_growth`; total
+    tokens ``R / price · 1e6``. Workload splits of tokens and revenue come from
+    :func:`tokens_model`, so both routes report the same variables.
+    """
+    mix = tokens_model(t, demand, workloads)
+    r = demand.revenue
+    revenue_total = capped_growth(
+        t, r.revenue_2023, r.revenue_growth_2023, r.revenue_growth_halflife
+    )
+    price_blend = price_path(t, r.price_2023, r.price_decline, r.price_decline_halflife)
+    tokens_total = revenue_total / price_blend * 1e6
+    tok_share = mix["tokens"] / mix["tokens"].sum(axis=-1, keepdims=True)
+    rev_share = mix["revenue"] / mix["revenue"].sum(axis=-1, keepdims=True)
+    tokens = tokens_total[..., None] * tok_share
+    revenue = revenue_total[..., None] * rev_share
+    with np.errstate(divide="ignore", invalid="ignore"):
+        price = np.where(tokens > 0, revenue / np.where(tokens > 0, tokens, 1.0) * 1e6, 0.0)
+    out = {
+        "users": mix["users"],
+        "tokens": tokens,
+        "price": price,
+        "input_share": mix["input_tokens"] / np.where(mix["tokens"] > 0, mix["tokens"], 1.0),
+        "revenue": revenue,
+    }
+    return _finish(out)
+
+
+def _finish(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    share = out.pop("input_share")
+    out["input_tokens"] = out["tokens"] * share
+    out["output_tokens"] = out["tokens"] - out["input_tokens"]
+    out["tokens_total"] = out["tokens"].sum(axis=-1)
+    out["revenue_total"] = out["revenue"].sum(axis=-1)
+    return out
+
+
+def training_flop(t: np.ndarray, training: Any) -> dict[str, np.ndarray]:
+    """Training compute demand per year.
+
+    Parameters
+    ----------
+    t : ndarray, (year,)
+        Years since the base year [yr].
+    training : namespace
+        Sampled ``demand.training`` section.
+
+    Returns
+    -------
+    dict of ndarray, (draw, year)
+        ``frontier_run_flop`` [FLOP] compute of one frontier run;
+        ``frontier_runs`` [1/yr]; ``training_flop`` [FLOP/yr] all training,
+        ``(1 + other_training_multiple) · runs · flop_per_run``.
+
+    Notes
+    -----
+    Epoch AI (2024) measures frontier training compute growing 4-5x per year
+    since 2010; the half-life lets that growth slow as runs hit power and cost
+    limits.
+    """
+    per_run = capped_growth(
+        t,
+        training.frontier_run_flop_2023,
+        training.frontier_growth_2023,
+        training.frontier_growth_halflife,
+    )
+    runs = _col(training.frontier_runs_2023) * np.power(1.0 + _col(training.frontier_runs_growth), t)
+    total = (1.0 + _col(training.other_training_multiple)) * runs * per_run
+    return {"frontier_run_flop": per_run, "frontier_runs": runs, "training_flop": total}
+
+
+MODELS: Mapping[str, Any] = {"tokens": tokens_model, "revenue": revenue_model}
+
+
+def as_namespace(d: Mapping[str, Any]) -> SimpleNamespace:
+    """Nested mapping of arrays -> namespace (for tests and ad-hoc use)."""
+    return SimpleNamespace(
+        **{k: as_namespace(v) if isinstance(v, Mapping) else v for k, v in d.items()}
+    )

@@ -1,0 +1,173 @@
+"""Results: arrays from the chain -> labelled xarray.Dataset -> files.
+
+Files are written atomically: each to a temporary file in the target
+directory, then renamed into place, so a failed or killed run leaves either
+the previous complete outputs or none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from aiinfra.variables import VARIABLES, Variable
+
+__all__ = [
+    "MARKER",
+    "QUANTILES",
+    "VARIABLES",
+    "Variable",
+    "arr_at",
+    "atomic_write_bytes",
+    "build_dataset",
+    "summary_table",
+    "write_outputs",
+]
+
+QUANTILES = (0.05, 0.5, 0.95)
+MARKER = ".aiinfra-output"
+
+
+def build_dataset(
+    arrays: Mapping[str, np.ndarray],
+    coords: Mapping[str, Iterable[object]],
+    attrs: Mapping[str, object] | None = None,
+) -> xr.Dataset:
+    """Label raw arrays with dims, coords and ``units``/``long_name`` attrs.
+
+    Raises
+    ------
+    KeyError
+        If an array is not in the registry (every output must be registered).
+    """
+    data_vars = {}
+    for name, arr in arrays.items():
+        var = VARIABLES.get(name)
+        if var is None:
+            msg = f"output {name!r} is not in the variables registry"
+            raise KeyError(msg)
+        data_vars[name] = xr.Variable(
+            var.dims,
+            np.asarray(arr, dtype=np.float64),
+            attrs={"units": var.units, "long_name": var.long_name, "layer": var.layer},
+        )
+    ds = xr.Dataset(data_vars, coords={k: list(v) for k, v in coords.items()})
+    ds.attrs.update(attrs or {})
+    return ds
+
+
+def arr_at(ds: xr.Dataset, when: float, var: str = "arr_usd") -> xr.DataArray:
+    """Run rate of ``var`` at a fractional date, e.g. 2026.29 for mid-April 2026.
+
+    Year values are calendar-year totals, which for smooth growth equal the
+    run rate at mid-year (``year + 0.5``); in between, log-linear interpolation.
+    """
+    years = ds["year"].values.astype(float) + 0.5
+    y = np.log(np.maximum(ds[var].values, 1e-300))
+    pos = np.clip(np.searchsorted(years, when) - 1, 0, len(years) - 2)
+    frac = (when - years[pos]) / (years[pos + 1] - years[pos])
+    axis = ds[var].dims.index("year")
+    lo = np.take(y, pos, axis=axis)
+    hi = np.take(y, pos + 1, axis=axis)
+    dims = [d for d in ds[var].dims if d != "year"]
+    return xr.DataArray(np.exp(lo + frac * (hi - lo)), dims=dims, attrs=ds[var].attrs)
+
+
+def summary_table(ds: xr.Dataset) -> list[dict[str, object]]:
+    """Tidy rows: variable, unit, category, year, mean, p5, p50, p95."""
+    rows: list[dict[str, object]] = []
+    for name in sorted(ds.data_vars):
+        da = ds[name]
+        if "draw" not in da.dims or "year" not in da.dims:
+            continue
+        other = [d for d in da.dims if d not in ("draw", "year")]
+        da = da.transpose("draw", "year", *other)
+        vals = da.values.reshape(da.shape[0], da.shape[1], -1)
+        mean = vals.mean(axis=0)
+        qs = np.quantile(vals, QUANTILES, axis=0)
+        cats = (
+            [str(c) for c in da[other[0]].values]
+            if len(other) == 1
+            else ["/".join(map(str, c)) for c in np.ndindex(*da.shape[2:])]
+            if other
+            else ["total"]
+        )
+        for yi, year in enumerate(da["year"].values):
+            for ci, cat in enumerate(cats):
+                rows.append(
+                    {
+                        "variable": name,
+                        "unit": da.attrs.get("units", ""),
+                        "category": cat,
+                        "year": int(year),
+                        "mean": float(mean[yi, ci]),
+                        "p5": float(qs[0, yi, ci]),
+                        "p50": float(qs[1, yi, ci]),
+                        "p95": float(qs[2, yi, ci]),
+                    }
+                )
+    return rows
+
+
+def _csv_bytes(rows: list[dict[str, object]]) -> bytes:
+    import csv
+
+    buf = io.StringIO()
+    cols = ["variable", "unit", "category", "year", "mean", "p5", "p50", "p95"]
+    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: (f"{v:.10g}" if isinstance(v, float) else v) for k, v in r.items()})
+    return buf.getvalue().encode()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temp file in the same directory + rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def netcdf_bytes(ds: xr.Dataset) -> bytes:
+    """Dataset as NetCDF (classic 64-bit format via scipy; deterministic bytes)."""
+    out = ds.to_netcdf(path=None, engine="scipy")
+    return bytes(out)
+
+
+def write_outputs(ds: xr.Dataset, out_dir: Path) -> dict[str, Path]:
+    """Write ``results.nc`` and ``summary.csv`` under ``out_dir`` atomically.
+
+    Both files are rendered in memory first, so nothing is written unless
+    both can be produced.
+    """
+    nc = netcdf_bytes(ds)
+    csv_data = _csv_bytes(summary_table(ds))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"results": out_dir / "results.nc", "summary": out_dir / "summary.csv"}
+    atomic_write_bytes(out_dir / MARKER, b"aiinfra output directory\n")
+    atomic_write_bytes(paths["results"], nc)
+    atomic_write_bytes(paths["summary"], csv_data)
+    return paths

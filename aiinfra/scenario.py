@@ -1,0 +1,436 @@
+"""Scenario schema: one pydantic model per layer, strict, with units.
+
+A scenario is YAML (loaded with ``yaml.safe_load`` only) or a mapping. Every
+numeric field is a :func:`~aiinfra.quantity.Q` quantity: a number in the
+field's canonical unit, a string with units, or a distribution. Unknown keys,
+wrong types, out-of-range values and wrong dimensions are rejected with a
+:class:`ScenarioError` that lists one line per problem, each naming the field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from aiinfra.errors import ScenarioError
+from aiinfra.quantity import Q, point
+
+__all__ = [
+    "DemandSection",
+    "HorizonSection",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "parse_override",
+    "shipped_scenarios",
+]
+
+MAX_SCENARIO_BYTES = 1_000_000
+MAX_YEARS = 100
+MAX_YAML_DEPTH = 32
+
+
+class Section(BaseModel):
+    """Base for every scenario section: strict, frozen, no unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, validate_default=True)
+
+
+# --------------------------------------------------------------------------- horizon
+class HorizonSection(Section):
+    """Years simulated (calendar years, inclusive)."""
+
+    start: int = Field(2023, ge=2000, le=2100, description="First simulated year.")
+    end: int = Field(2035, ge=2000, le=2100, description="Last simulated year (inclusive).")
+
+    @model_validator(mode="after")
+    def _order(self) -> HorizonSection:
+        if self.end <= self.start:
+            msg = f"end ({self.end}) must be after start ({self.start})"
+            raise ValueError(msg)
+        if self.end - self.start + 1 > MAX_YEARS:
+            msg = f"at most {MAX_YEARS} years may be simulated, got {self.end - self.start + 1}"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        """Simulated years."""
+        return list(range(self.start, self.end + 1))
+
+
+# --------------------------------------------------------------------------- demand
+class WorkloadSection(Section):
+    """One demand workload: users x intensity, with its effective price.
+
+    Users follow a logistic curve from ``users_2023`` towards ``users_cap``;
+    tokens per user per day grow at ``intensity_growth`` per year, a rate that
+    halves every ``intensity_growth_halflife`` years (a smoothly capped
+    exponential). Effective revenue per million tokens falls by
+    ``price_decline`` per year, a rate that halves every
+    ``price_decline_halflife`` years (prices approach a cost floor).
+    """
+
+    users_2023: Q("user") = Field(description="Active users (or seats/agent instances) in 2023.")
+    users_cap: Q("user", gt=0) = Field(description="Saturation level of the logistic user curve.")
+    users_growth: Q("1/year", gt=0) = Field(description="Logistic growth rate of users.")
+    tokens_per_user_day_2023: Q("token/day") = Field(
+        description="Tokens processed per user per day in 2023 (input + output)."
+    )
+    intensity_growth: Q("", ge=-0.9) = Field(
+        description="Growth of tokens per user per day in 2023 (0.5 = +50 %/yr)."
+    )
+    intensity_growth_halflife: Q("year", gt=0) = Field(
+        8.0, description="Years for the intensity growth rate to halve."
+    )
+    input_share: Q("", le=1) = Field(description="Share of tokens that are input (prefill).")
+    price_2023: Q("USD/Mtok") = Field(
+        description="Effective revenue per million tokens in 2023 (API price or subscription "
+        "revenue divided by tokens)."
+    )
+    price_decline: Q("", lt=1) = Field(description="Fractional fall of the price in 2023.")
+    price_decline_halflife: Q("year", gt=0) = Field(
+        6.0, description="Years for the (log) rate of price decline to halve."
+    )
+
+    @model_validator(mode="after")
+    def _cap_above_start(self) -> WorkloadSection:
+        if point(self.users_cap) < point(self.users_2023):
+            msg = (
+                f"users_cap ({point(self.users_cap):g}) must be >= users_2023 "
+                f"({point(self.users_2023):g})"
+            )
+            raise ValueError(msg)
+        return self
+
+
+class RevenueRouteSection(Section):
+    """Inputs of the ``revenue`` demand sub-model: ARR path and blended price."""
+
+    revenue_2023: Q("USD/year", gt=0) = Field(
+        2.0e9, description="Revenue of leading LLM providers in calendar 2023."
+    )
+    revenue_growth_2023: Q("", ge=-0.9) = Field(
+        2.0, description="Revenue growth in 2023 (2.0 = x3 per year)."
+    )
+    revenue_growth_halflife: Q("year", gt=0) = Field(
+        2.5, description="Years for the revenue growth rate (in log terms) to halve."
+    )
+    price_2023: Q("USD/Mtok", gt=0) = Field(
+        6.0, description="Blended revenue per million tokens in 2023."
+    )
+    price_decline: Q("", lt=1) = Field(0.3, description="Fractional fall of price in 2023.")
+    price_decline_halflife: Q("year", gt=0) = Field(
+        6.0, description="Years for the (log) rate of price decline to halve."
+    )
+
+
+class TrainingSection(Section):
+    """Training compute demand: frontier runs plus the rest of training."""
+
+    frontier_run_flop_2023: Q("FLOP", gt=0) = Field(
+        2.1e25, description="Compute of one frontier training run in 2023 (GPT-4 class)."
+    )
+    frontier_growth_2023: Q("", ge=-0.9) = Field(
+        3.0, description="Growth of frontier-run compute in 2023 (3.0 = x4 per year)."
+    )
+    frontier_growth_halflife: Q("year", gt=0) = Field(
+        6.0, description="Years for the frontier growth rate (in log terms) to halve."
+    )
+    frontier_runs_2023: Q("") = Field(4.0, description="Frontier-scale runs completed in 2023.")
+    frontier_runs_growth: Q("", ge=-0.9) = Field(
+        0.15, description="Growth of the number of frontier runs per year."
+    )
+    other_training_multiple: Q("") = Field(
+        3.0,
+        description="Compute of all other training and experiments as a multiple of "
+        "frontier-run compute.",
+    )
+
+
+class DemandSection(Section):
+    """Token and training demand."""
+
+    model: Literal["tokens", "revenue"] = Field(
+        "tokens",
+        description="Sub-model: 'tokens' (users x intensity) or 'revenue' (ARR / price).",
+    )
+    chat: WorkloadSection
+    enterprise_api: WorkloadSection
+    coding: WorkloadSection
+    agents: WorkloadSection
+    reasoning: WorkloadSection
+    revenue: RevenueRouteSection = RevenueRouteSection()
+    training: TrainingSection = TrainingSection()
+
+    WORKLOADS: ClassVar[tuple[str, ...]] = (
+        "chat",
+        "enterprise_api",
+        "coding",
+        "agents",
+        "reasoning",
+    )
+
+
+# --------------------------------------------------------------------------- later layers
+class ComputeSection(Section):
+    """Compute layer (accelerator performance); fields arrive with that layer."""
+
+
+class FleetSection(Section):
+    """Fleet layer (shipments, installed base); fields arrive with that layer."""
+
+
+class FabSection(Section):
+    """Manufacturing layer (wafers, CoWoS, HBM, WFE, EUV)."""
+
+
+class NetworkSection(Section):
+    """Network layer (transceivers, switches)."""
+
+
+class PowerSection(Section):
+    """Power and data-centre layer."""
+
+
+class EconomicsSection(Section):
+    """Economics layer (capex, revenue, cost per token)."""
+
+
+class UncertaintySection(Section):
+    """How distributions are sampled."""
+
+    sampler: Literal["lhs", "sobol", "random"] = Field(
+        "lhs", description="Sampling design for uncertain parameters."
+    )
+
+
+# --------------------------------------------------------------------------- scenario
+class Scenario(Section):
+    """A complete aiinfra scenario."""
+
+    name: str = Field("unnamed", max_length=200, description="Short scenario name.")
+    description: str = Field("", max_length=5000, description="Narrative and sources.")
+    horizon: HorizonSection = HorizonSection()
+    demand: DemandSection
+    compute: ComputeSection = ComputeSection()
+    fleet: FleetSection = FleetSection()
+    fab: FabSection = FabSection()
+    network: NetworkSection = NetworkSection()
+    power: PowerSection = PowerSection()
+    economics: EconomicsSection = EconomicsSection()
+    uncertainty: UncertaintySection = UncertaintySection()
+
+    @property
+    def years(self) -> list[int]:
+        """Simulated years."""
+        return self.horizon.years
+
+
+# --------------------------------------------------------------------------- loading
+def shipped_scenarios() -> dict[str, Path]:
+    """Names and paths of the scenarios that ship with aiinfra."""
+    root = resources.files("aiinfra") / "scenarios"
+    return {Path(str(p)).stem: Path(str(p)) for p in root.iterdir() if str(p).endswith(".yaml")}
+
+
+def _read_yaml(path: Path) -> Any:
+    if not path.exists():
+        msg = f"scenario file not found: {path}"
+        raise ScenarioError([("file", msg)])
+    if path.is_dir():
+        msg = f"scenario path is a directory, not a YAML file: {path}"
+        raise ScenarioError([("file", msg)])
+    size = path.stat().st_size
+    if size > MAX_SCENARIO_BYTES:
+        msg = f"scenario file is {size} bytes; the limit is {MAX_SCENARIO_BYTES}"
+        raise ScenarioError([("file", msg)])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = f"scenario file is not UTF-8 text (byte {exc.start}): {path}"
+        raise ScenarioError([("file", msg)]) from None
+    return parse_yaml(text, str(path))
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """Safe loader that refuses alias expansion (no 'billion laughs')."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            msg = "YAML aliases (*name) are not allowed in scenarios"
+            raise yaml.constructor.ConstructorError(None, None, msg, event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def parse_yaml(text: str, where: str = "<string>") -> Any:
+    """Parse scenario YAML safely (no tags, no aliases, bounded nesting)."""
+    if "\x00" in text:
+        msg = f"{where}: file contains NUL bytes; is it a binary file?"
+        raise ScenarioError([("file", msg)])
+    try:
+        data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        loc = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        msg = f"{where}: malformed YAML{loc}: {problem}"
+        raise ScenarioError([("file", msg)]) from None
+    except RecursionError:
+        msg = f"{where}: YAML nested too deeply"
+        raise ScenarioError([("file", msg)]) from None
+    if _depth(data) > MAX_YAML_DEPTH:
+        msg = f"{where}: YAML nested deeper than {MAX_YAML_DEPTH} levels"
+        raise ScenarioError([("file", msg)])
+    return data
+
+
+def _depth(obj: Any, level: int = 0) -> int:
+    if level > MAX_YAML_DEPTH:
+        return level
+    if isinstance(obj, Mapping):
+        return max((_depth(v, level + 1) for v in obj.values()), default=level + 1)
+    if isinstance(obj, list):
+        return max((_depth(v, level + 1) for v in obj), default=level + 1)
+    return level
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Split ``a.b.c=value`` into a key path and a parsed value.
+
+    The value is a number if it parses as one (``1e8`` included), otherwise
+    YAML (so ``{dist: lognormal, median: 1, p90: 2}`` and ``"1.2 kW"`` work).
+    """
+    if "=" not in text:
+        msg = f"override {text!r} must look like section.field=value"
+        raise ScenarioError([("--set", msg)])
+    key, _, value = text.partition("=")
+    path = [p.strip() for p in key.strip().split(".")]
+    if not all(path):
+        msg = f"override key {key!r} is not a dotted field path such as demand.chat.users_2023"
+        raise ScenarioError([("--set", msg)])
+    value = value.strip()
+    try:
+        parsed: Any = float(value)
+        if math.isfinite(parsed) and parsed == int(parsed) and "." not in value and "e" not in value:
+            parsed = int(parsed)
+    except (ValueError, OverflowError):
+        parsed = parse_yaml(value, f"--set {key}")
+    return path, parsed
+
+
+def _apply_override(data: dict[str, Any], path: Sequence[str], value: Any) -> None:
+    node: Any = data
+    for i, part in enumerate(path[:-1]):
+        nxt = node.get(part) if isinstance(node, dict) else None
+        if nxt is None:
+            nxt = {}
+            node[part] = nxt
+        elif not isinstance(nxt, dict):
+            where = ".".join(path[: i + 1])
+            msg = f"{where} is a value, not a section, so {'.'.join(path)} cannot be set"
+            raise ScenarioError([("--set", msg)])
+        node = nxt
+    node[path[-1]] = value
+
+
+def _format_loc(loc: Sequence[Any]) -> str:
+    return ".".join(str(p) for p in loc) or "scenario"
+
+
+def _errors_from_validation(exc: ValidationError) -> list[tuple[str, str]]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = _format_loc(err["loc"])
+        kind = err["type"]
+        given = err.get("input")
+        if kind == "extra_forbidden":
+            msg = "unknown key (check the spelling; `aiinfra schema` lists allowed keys)"
+        elif kind == "missing":
+            msg = "required field is missing"
+        else:
+            text = err["msg"].removeprefix("Value error, ")
+            shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            msg = f"{text} (given: {shown})"
+        out.append((loc, msg))
+    return out
+
+
+def load_scenario(
+    source: str | Path | Mapping[str, Any] | Scenario = "base",
+    overrides: Sequence[str] | Mapping[str, Any] | None = None,
+) -> Scenario:
+    """Load and validate a scenario.
+
+    Parameters
+    ----------
+    source : str, Path, mapping or Scenario
+        A YAML path, the name of a shipped scenario (``"base"``), a mapping
+        with the scenario's content, or a :class:`Scenario`.
+    overrides : sequence of str or mapping, optional
+        ``["demand.chat.users_2023=1e8", ...]`` or ``{"demand.model": "revenue"}``.
+
+    Raises
+    ------
+    ScenarioError
+        With one ``(field, message)`` entry per problem.
+    """
+    if isinstance(source, Scenario):
+        data: Any = source.model_dump(mode="python")
+    elif isinstance(source, Mapping):
+        data = dict(source)
+    else:
+        shipped = shipped_scenarios()
+        text = str(source)
+        path = shipped[text] if text in shipped else Path(text)
+        if not path.suffix and text not in shipped and not path.exists():
+            names = ", ".join(sorted(shipped))
+            msg = f"no scenario file {text!r} and no shipped scenario of that name ({names})"
+            raise ScenarioError([("file", msg)])
+        data = _read_yaml(path)
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        msg = f"a scenario must be a mapping of sections, got {type(data).__name__}"
+        raise ScenarioError([("scenario", msg)])
+    data = _deep_copy(data)
+    items: list[tuple[list[str], Any]] = []
+    if isinstance(overrides, Mapping):
+        items = [(str(k).split("."), v) for k, v in overrides.items()]
+    elif overrides:
+        items = [parse_override(o) for o in overrides]
+    for path, value in items:
+        _apply_override(data, path, value)
+    _reject_non_string_keys(data)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_errors_from_validation(exc)) from None
+
+
+def _deep_copy(obj: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return {k: _deep_copy(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_deep_copy(v) for v in obj]
+    return obj
+
+
+def _reject_non_string_keys(obj: Any, loc: tuple[str, ...] = ()) -> None:
+    if isinstance(obj, Mapping):
+        for k, v in obj.items():
+            if not isinstance(k, str):
+                where = ".".join(loc) or "scenario"
+                msg = f"keys must be text, got {k!r} ({type(k).__name__})"
+                raise ScenarioError([(where, msg)])
+            _reject_non_string_keys(v, (*loc, k))

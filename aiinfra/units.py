@@ -1,0 +1,100 @@
+"""Unit handling: one pint registry with the domain units aiinfra needs.
+
+Scenario quantities may be written as strings with units (``"1.2 kW"``,
+``"0.5 USD/Mtok"``); :func:`to_canonical` converts them to the canonical unit a
+field declares, or raises :class:`ValueError` with a message that names the
+expected dimension.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import pint
+
+__all__ = ["registry", "to_canonical"]
+
+_DEFINITIONS = """
+USD = [currency]
+kUSD = 1e3 USD
+MUSD = 1e6 USD
+BUSD = 1e9 USD
+token = [tokens] = tok = tokens
+Mtok = 1e6 token
+Btok = 1e9 token
+FLOP = [computation] = flop
+user = [] = users
+wafer = [wafers] = wafers
+device = [devices] = devices = XPU
+"""
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """Return the shared unit registry (built once, lazily)."""
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    for line in _DEFINITIONS.strip().splitlines():
+        ureg.define(line)
+    return ureg
+
+
+def to_canonical(value: object, unit: str) -> float:
+    """Convert a number or a quantity string to ``unit`` and return a float.
+
+    Parameters
+    ----------
+    value : float, int or str
+        A bare number (already in ``unit``) or a string such as ``"1.2 kW"``.
+    unit : str
+        Canonical unit of the field, e.g. ``"W"``, ``"USD/Mtok"``, ``""`` for
+        dimensionless.
+
+    Returns
+    -------
+    float
+        The magnitude in ``unit``.
+    """
+    if isinstance(value, bool):
+        msg = f"expected a number or a quantity in {unit or 'dimensionless'}, got a boolean"
+        raise ValueError(msg)
+    if isinstance(value, int | float):
+        out = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            msg = "empty string is not a quantity"
+            raise ValueError(msg)
+        try:
+            out = float(text)
+        except ValueError:
+            out = _parse_quantity(text, unit)
+    else:
+        msg = f"expected a number or a quantity string, got {type(value).__name__}"
+        raise ValueError(msg)
+    if not math.isfinite(out):
+        msg = f"value {value!r} is not finite"
+        raise ValueError(msg)
+    return out
+
+
+def _parse_quantity(text: str, unit: str) -> float:
+    ureg = registry()
+    if len(text) > 200:
+        msg = "quantity string longer than 200 characters"
+        raise ValueError(msg)
+    try:
+        q = ureg.Quantity(text)
+    except Exception as exc:  # pint raises many types on garbage input
+        msg = f"cannot parse {text!r} as a quantity ({type(exc).__name__})"
+        raise ValueError(msg) from None
+    target = ureg.Unit(unit) if unit else ureg.dimensionless
+    try:
+        return float(q.to(target).magnitude)
+    except pint.DimensionalityError:
+        want = unit or "dimensionless"
+        msg = f"{text!r} has units of {q.dimensionality}, expected something convertible to {want}"
+        raise ValueError(msg) from None
+    except Exception as exc:
+        msg = f"cannot convert {text!r} to {unit or 'dimensionless'} ({type(exc).__name__})"
+        raise ValueError(msg) from None
