@@ -14,9 +14,9 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-from aiinfra.chain import Chain, run  # noqa: E402
-from aiinfra.errors import AiinfraError, ScenarioError  # noqa: E402
-from aiinfra.scenario import Scenario, load_scenario  # noqa: E402
+from aiinfra.chain import Chain, run
+from aiinfra.errors import AiinfraError, ScenarioError
+from aiinfra.scenario import Scenario, load_scenario
 
 __all__ = [
     "AiinfraError",

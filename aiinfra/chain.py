@@ -78,9 +78,7 @@ class Chain:
             "frontier_runs": tr["frontier_runs"],
         }
 
-    def run(
-        self, draws: int = 1, seed: int = 0, sampler: str | None = None
-    ) -> xr.Dataset:
+    def run(self, draws: int = 1, seed: int = 0, sampler: str | None = None) -> xr.Dataset:
         """Run the chain and return a labelled Dataset (dims draw, year, ...)."""
         arrays = self.compute(draws, seed, sampler)
         coords = {

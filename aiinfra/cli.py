@@ -11,8 +11,8 @@ import functools
 import json
 import os
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import numpy as np
@@ -87,7 +87,7 @@ def _root(
     """aiinfra: the AI infrastructure stack from tokens to watts."""
 
 
-def _load(scenario: str, sets: list[str] | None):  # noqa: ANN202 - returns Scenario
+def _load(scenario: str, sets: list[str] | None):
     from aiinfra.scenario import load_scenario
 
     return load_scenario(scenario, sets or [])
@@ -117,7 +117,7 @@ def run(
     out_console.print(f"wrote {paths['results']} and {paths['summary']}")
 
 
-def _print_headline(ds) -> None:  # noqa: ANN001 - xarray Dataset
+def _print_headline(ds) -> None:
     from aiinfra.variables import HEADLINE
 
     years = [y for y in HEADLINE_YEARS if y in ds["year"].values]
@@ -126,8 +126,8 @@ def _print_headline(ds) -> None:  # noqa: ANN001 - xarray Dataset
         "point run" if draws == 1 else f"median and p5-p95 of {draws} draws"
     )
     table = Table(title=title)
-    table.add_column("variable")
-    table.add_column("unit")
+    table.add_column("variable", no_wrap=True)
+    table.add_column("unit", no_wrap=True)
     for y in years:
         table.add_column(str(y), justify="right")
     for name, scale, unit in HEADLINE:
@@ -145,7 +145,7 @@ def _print_headline(ds) -> None:  # noqa: ANN001 - xarray Dataset
             else:
                 lo, med, hi = np.quantile(v, [0.05, 0.5, 0.95])
                 cells.append(f"{_fmt(med)}\n[dim]{_fmt(lo)}-{_fmt(hi)}[/dim]")
-        table.add_row(da.attrs.get("long_name", name), unit, *cells)
+        table.add_row(name, unit, *cells)
     out_console.print(table)
 
 

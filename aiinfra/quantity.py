@@ -63,6 +63,10 @@ class QSpec:
         hi = self.le if self.le is not None else self.lt if self.lt is not None else math.inf
         return lo, hi
 
+    @property
+    def _u(self) -> str:
+        return f" {self.unit}" if self.unit else ""
+
     def validate(self, value: Any) -> Param:
         """Convert ``value`` to canonical units and check the range."""
         unit_txt = self.unit or "dimensionless"
@@ -73,7 +77,7 @@ class QSpec:
             pt = dist.point()
             if not self.contains(pt):
                 msg = (
-                    f"distribution point value {pt:g} {self.unit} is out of range; "
+                    f"distribution point value {pt:g}{self._u} is out of range; "
                     f"allowed: {self.describe_range()}"
                 )
                 raise ValueError(msg)
@@ -82,7 +86,7 @@ class QSpec:
                 self.contains(lo) and self.contains(hi)
             ):
                 msg = (
-                    f"distribution range [{lo:g}, {hi:g}] {self.unit} leaves the allowed "
+                    f"distribution range [{lo:g}, {hi:g}]{self._u} leaves the allowed "
                     f"range ({self.describe_range()})"
                 )
                 raise ValueError(msg)
@@ -92,8 +96,8 @@ class QSpec:
             raise ValueError(msg)
         x = to_canonical(value, self.unit)
         if not self.contains(x):
-            msg = f"value {value!r} is out of range; allowed: {self.describe_range()} {self.unit}"
-            raise ValueError(msg.rstrip())
+            msg = f"value {value!r} is out of range; allowed: {self.describe_range()}{self._u}"
+            raise ValueError(msg)
         return x
 
 
@@ -123,7 +127,7 @@ def _json_schema(spec: QSpec) -> dict[str, Any]:
     }
 
 
-def Q(  # noqa: N802 - reads like a type in field declarations
+def Q(
     unit: str,
     *,
     ge: float | None = 0.0,

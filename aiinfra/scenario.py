@@ -277,7 +277,7 @@ def parse_yaml(text: str, where: str = "<string>") -> Any:
         msg = f"{where}: file contains NUL bytes; is it a binary file?"
         raise ScenarioError([("file", msg)])
     try:
-        data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_BoundedLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         loc = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -320,7 +320,12 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     value = value.strip()
     try:
         parsed: Any = float(value)
-        if math.isfinite(parsed) and parsed == int(parsed) and "." not in value and "e" not in value:
+        if (
+            math.isfinite(parsed)
+            and parsed == int(parsed)
+            and "." not in value
+            and "e" not in value
+        ):
             parsed = int(parsed)
     except (ValueError, OverflowError):
         parsed = parse_yaml(value, f"--set {key}")

@@ -228,7 +228,9 @@ def training_flop(t: np.ndarray, training: Any) -> dict[str, np.ndarray]:
         training.frontier_growth_2023,
         training.frontier_growth_halflife,
     )
-    runs = _col(training.frontier_runs_2023) * np.power(1.0 + _col(training.frontier_runs_growth), t)
+    runs = _col(training.frontier_runs_2023) * np.power(
+        1.0 + _col(training.frontier_runs_growth), t
+    )
     total = (1.0 + _col(training.other_training_multiple)) * runs * per_run
     return {"frontier_run_flop": per_run, "frontier_runs": runs, "training_flop": total}
 

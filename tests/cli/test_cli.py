@@ -1,0 +1,107 @@
+import json
+import subprocess
+import sys
+
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+from aiinfra.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_run_writes_outputs(tmp_path):
+    res = invoke("run", "--out", str(tmp_path / "o"))
+    assert res.exit_code == 0, res.output
+    assert "arr_usd" in res.output
+    ds = xr.open_dataset(tmp_path / "o" / "results.nc")
+    assert ds.sizes["draw"] == 1 and ds.sizes["year"] == 13
+    assert (tmp_path / "o" / "summary.csv").read_text().startswith("variable,unit,category")
+
+
+def test_run_with_overrides_and_draws(tmp_path):
+    res = invoke(
+        "run", "--out", str(tmp_path), "--draws", "200", "--seed", "9",
+        "--set", "demand.model=revenue", "--set", "demand.chat.users_2023=1e8",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    ds = xr.open_dataset(tmp_path / "results.nc")
+    assert ds.attrs["demand_model"] == "revenue"
+    assert ds.sizes["draw"] == 200
+
+
+def test_validate_ok_and_variables_json():
+    assert invoke("validate", "base").output.strip() == "ok"
+    res = invoke("variables", "--json")
+    names = {v["name"] for v in json.loads(res.output)}
+    assert {"arr_usd", "tokens_total", "training_flop"} <= names
+
+
+def test_scenarios_and_version():
+    assert "base" in invoke("scenarios").output
+    assert invoke("--version").output.startswith("aiinfra ")
+
+
+BAD = {
+    "unknown key": ("demand:\n  chat:\n    nope: 1\n", "unknown key"),
+    "malformed": ("demand: [1,\n", "malformed YAML"),
+    "not mapping": ("42\n", "must be a mapping"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_files_exit_2_one_line(tmp_path, case):
+    text, fragment = BAD[case]
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    out = tmp_path / "o"
+    for cmd in (["validate", str(path)], ["run", str(path), "--out", str(out)]):
+        res = invoke(*cmd)
+        assert res.exit_code == 2
+        assert fragment in res.stderr
+        assert "Traceback" not in res.output + res.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--set", "demand.chat.price_2023=1 kW"], "demand.chat.price_2023"),
+        (["--set", "demand.chat.users_growth=-1"], "demand.chat.users_growth"),
+        (["--set", "demand.model=magic"], "demand.model"),
+        (["--draws", "0"], "--draws"),
+        (["--draws", "99999999"], "--draws"),
+        (["--seed", "-1"], "--seed"),
+    ],
+)
+def test_bad_run_options(tmp_path, args, fragment):
+    res = invoke("run", "--out", str(tmp_path / "o"), *args)
+    assert res.exit_code == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], res.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_missing_file(tmp_path):
+    res = invoke("validate", str(tmp_path / "missing.yaml"))
+    assert res.exit_code == 2
+    assert "not found" in res.stderr
+
+
+def test_console_script_end_to_end(tmp_path):
+    exe = [sys.executable, "-m", "aiinfra.cli"]
+    ok = subprocess.run([*exe, "run", "--out", str(tmp_path)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert (tmp_path / "results.nc").exists()
+    bad = subprocess.run(
+        [*exe, "run", "--set", "demand.chat.users_2023=-1", "--out", str(tmp_path / "x")],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

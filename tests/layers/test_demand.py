@@ -1,0 +1,149 @@
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aiinfra.layers import demand as dm
+
+T = np.arange(0.0, 5.0)
+
+
+def one(x):
+    return np.array([float(x)])
+
+
+def test_logistic_hand_values():
+    # start 1, cap 10, rate ln 2: t=1 -> 10 / (1 + 9/2) = 1.81818
+    out = dm.logistic(T, one(1), one(10), one(np.log(2)))
+    assert out.shape == (1, 5)
+    assert out[0, 0] == pytest.approx(1.0)
+    assert out[0, 1] == pytest.approx(10 / 5.5)
+    assert out[0, 4] == pytest.approx(10 / (1 + 9 / 16))
+    assert np.all(dm.logistic(T, one(0), one(10), one(1)) == 0)
+
+
+def test_capped_growth_hand_values():
+    # growth 100 %/yr, half-life 1 yr: ln L = ln 2 * (1/ln 2) * (1 - 2^-t) = 1 - 2^-t
+    out = dm.capped_growth(T, one(5), one(1.0), one(1.0))
+    assert out[0] == pytest.approx(5 * np.exp(1 - 2.0**-T))
+    # a very long half-life is plain exponential growth: 5 * 2^t
+    out = dm.capped_growth(T, one(5), one(1.0), one(1e9))
+    assert out[0] == pytest.approx(5 * 2.0**T, rel=1e-6)
+
+
+def test_price_path():
+    out = dm.price_path(T, one(10), one(0.5), one(1e9))
+    assert out[0] == pytest.approx(10 * 0.5**T, rel=1e-6)
+    assert np.all(np.diff(dm.price_path(T, one(10), one(0.3), one(3))[0]) < 0)
+
+
+def _workload(**kw):
+    d = {
+        "users_2023": one(100),
+        "users_cap": one(100),
+        "users_growth": one(1),
+        "tokens_per_user_day_2023": one(1000),
+        "intensity_growth": one(0),
+        "intensity_growth_halflife": one(5),
+        "input_share": one(0.75),
+        "price_2023": one(2),
+        "price_decline": one(0),
+        "price_decline_halflife": one(5),
+    }
+    d.update({k: one(v) for k, v in kw.items()})
+    return d
+
+
+def _demand(**kw):
+    names = ("a", "b")
+    ns = dm.as_namespace(
+        {
+            "a": _workload(**kw),
+            "b": _workload(users_2023=50, users_cap=50, price_2023=4),
+            "revenue": {
+                "revenue_2023": one(1e6),
+                "revenue_growth_2023": one(0),
+                "revenue_growth_halflife": one(1),
+                "price_2023": one(1),
+                "price_decline": one(0),
+                "price_decline_halflife": one(1),
+            },
+        }
+    )
+    return ns, names
+
+
+def test_tokens_model_hand_computed():
+    ns, names = _demand()
+    out = dm.tokens_model(T, ns, names)
+    # a: 100 users * 1000 tok/day * 365.25 = 36.525 M tokens/yr at 2 USD/Mtok = 73.05 USD
+    assert out["tokens"][0, 0, 0] == pytest.approx(36_525_000)
+    assert out["revenue"][0, 0, 0] == pytest.approx(73.05)
+    assert out["input_tokens"][0, 0, 0] == pytest.approx(0.75 * 36_525_000)
+    # b: 50 users at 4 USD/Mtok -> same revenue as a, half the tokens
+    assert out["revenue_total"][0, 0] == pytest.approx(2 * 73.05)
+    assert out["tokens_total"][0, 0] == pytest.approx(1.5 * 36_525_000)
+
+
+def test_revenue_model_inverts_price():
+    ns, names = _demand()
+    out = dm.revenue_model(T, ns, names)
+    # 1e6 USD at 1 USD/Mtok = 1e12 tokens, split 2:1 by the token shares of the tokens route
+    assert out["tokens_total"][0, 0] == pytest.approx(1e12)
+    assert out["tokens"][0, 0, 0] == pytest.approx(2e12 / 3)
+    assert out["revenue_total"][0, 0] == pytest.approx(1e6)
+    # revenue shares are 1:1, so workload b's implied price is twice a's
+    assert out["price"][0, 0, 1] == pytest.approx(2 * out["price"][0, 0, 0])
+
+
+def test_training_flop_hand_computed():
+    tr = dm.as_namespace(
+        {
+            "frontier_run_flop_2023": one(1e25),
+            "frontier_growth_2023": one(3.0),
+            "frontier_growth_halflife": one(1e9),
+            "frontier_runs_2023": one(2),
+            "frontier_runs_growth": one(0.5),
+            "other_training_multiple": one(1),
+        }
+    )
+    out = dm.training_flop(T, tr)
+    # t=2: per run 1e25 * 4^2, runs 2 * 1.5^2 = 4.5, total (1 + 1) * 4.5 * 1.6e26 = 1.44e27
+    assert out["frontier_run_flop"][0, 2] == pytest.approx(1.6e26, rel=1e-6)
+    assert out["training_flop"][0, 2] == pytest.approx(1.44e27, rel=1e-6)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    users=st.floats(1, 1e9),
+    extra=st.floats(0, 1e9),
+    rate=st.floats(0.01, 3),
+    growth=st.floats(0, 3),
+    decline=st.floats(0, 0.9),
+)
+def test_more_users_more_tokens(users, extra, rate, growth, decline):
+    ns1, names = _demand(users_2023=users, users_cap=users + extra, users_growth=rate,
+                         intensity_growth=growth, price_decline=decline)  # fmt: skip
+    ns2, _ = _demand(users_2023=users * 2, users_cap=(users + extra) * 2, users_growth=rate,
+                     intensity_growth=growth, price_decline=decline)  # fmt: skip
+    a = dm.tokens_model(T, ns1, names)
+    b = dm.tokens_model(T, ns2, names)
+    assert np.all(b["tokens"][..., 0] >= a["tokens"][..., 0])
+    assert np.all(np.isfinite(a["revenue"])) and np.all(a["tokens"] >= 0)
+    # users never exceed the cap and never fall below the start
+    assert np.all(a["users"][..., 0] <= users + extra + 1e-6 * (users + extra))
+
+
+def test_vectorised_thousand_draws_fast():
+    from aiinfra.chain import Chain
+    from aiinfra.scenario import load_scenario
+
+    chain = Chain(load_scenario("base"))
+    chain.compute(draws=10)  # warm-up imports
+    t0 = time.perf_counter()
+    out = chain.compute(draws=1000, seed=1)
+    elapsed = time.perf_counter() - t0
+    assert out["demand_tokens"].shape == (1000, 13, 5)
+    assert elapsed < 0.5, elapsed
