@@ -15,8 +15,10 @@ import numpy as np
 import xarray as xr
 
 from aiinfra import __version__
+from aiinfra.catalogs import accelerators, get_accelerator, get_architecture
 from aiinfra.errors import ScenarioError
-from aiinfra.layers import demand
+from aiinfra.layers import compute, demand
+from aiinfra.quantity import point
 from aiinfra.results import build_dataset
 from aiinfra.scenario import DemandSection, Scenario, load_scenario
 from aiinfra.uncertainty import sample_parameters
@@ -26,6 +28,7 @@ __all__ = ["MODEL_REGISTRY", "Chain", "run"]
 # layer -> {name: function}; unknown names are rejected with the known list.
 MODEL_REGISTRY: dict[str, Mapping[str, Callable[..., Any]]] = {
     "demand": demand.MODELS,
+    "compute": compute.MODELS,
 }
 
 
@@ -43,10 +46,35 @@ class Chain:
     """Runs one scenario through every layer, vectorised over draws."""
 
     scenario: Scenario
-    models: dict[str, Callable[..., Any]] = field(init=False)
+    models: dict[str, Any] = field(init=False)
+    accelerators: list[str] = field(init=False)
+    rates: dict[str, np.ndarray] | None = field(init=False)
 
     def __post_init__(self) -> None:
-        self.models = {"demand": resolve_model("demand", self.scenario.demand.model)}
+        sc = self.scenario
+        self.models = {
+            "demand": resolve_model("demand", sc.demand.model),
+            "compute": resolve_model("compute", sc.compute.model),
+        }
+        self.accelerators = list(accelerators())
+        self.rates = self._serving_rates() if self.models["compute"] == "roofline" else None
+
+    def _serving_rates(self) -> dict[str, np.ndarray]:
+        """Roofline rates per accelerator x workload (draw-independent, computed once)."""
+        c = self.scenario.compute
+        shapes = [getattr(c.shapes, w) for w in DemandSection.WORKLOADS]
+        try:
+            return compute.serving_tables(
+                [get_accelerator(a) for a in self.accelerators],
+                get_architecture(c.serving_model),
+                n_in=np.array([point(s.input_tokens) for s in shapes]),
+                n_out=np.array([point(s.output_tokens) for s in shapes]),
+                precision=c.precision,
+                efficiency=compute.Efficiency(c.mfu, c.mbu),
+                tpot_slo_s=c.tpot_slo_s,
+            )
+        except ValueError as exc:
+            raise ScenarioError([("compute.serving_model", str(exc))]) from None
 
     @property
     def years(self) -> np.ndarray:
@@ -64,7 +92,31 @@ class Chain:
         workloads = DemandSection.WORKLOADS
         d = self.models["demand"](t, p.demand, workloads)
         tr = demand.training_flop(t, p.demand.training)
+        c = self.scenario.compute
+        accs = [get_accelerator(a) for a in self.accelerators]
+        h100 = get_accelerator("H100-SXM").peak("fp8")
+        req = compute.requirements(
+            t,
+            input_tokens=d["input_tokens"],
+            output_tokens=d["output_tokens"],
+            training_flop=tr["training_flop"],
+            p=p.compute,
+            lifetime=p.fleet.lifetime_years,
+            rates=self.rates,
+            mix=compute.mix_table(c.mix, self.accelerators, self.years),
+            train_flops=np.array([a.peak(c.training_precision) for a in accs]),
+            software_eff=np.array([a.software_efficiency for a in accs]),
+            h100e=np.array([a.peak("fp8") / h100 for a in accs]),
+        )
         return {
+            "xpus_needed": req["xpus_by_type"],
+            "xpus_needed_by_workload": req["xpus_by_workload"],
+            "xpus_needed_by_use": req["xpus_by_use"],
+            "xpus_needed_total": req["xpus_total"],
+            "h100e_needed": req["h100e_total"],
+            "shipments_needed": req["shipments_needed"],
+            "shipments_needed_h100e": req["shipments_needed_h100e"],
+            "token_rate_needed": req["token_rate_needed"],
             "demand_users": d["users"],
             "demand_tokens": d["tokens"],
             "demand_input_tokens": d["input_tokens"],
@@ -85,6 +137,8 @@ class Chain:
             "draw": np.arange(draws),
             "year": self.years,
             "workload": list(DemandSection.WORKLOADS),
+            "accelerator": self.accelerators,
+            "use": ["inference", "training", "other_ai"],
         }
         attrs = {
             "scenario": self.scenario.name,
@@ -92,6 +146,7 @@ class Chain:
             "seed": seed,
             "sampler": sampler or self.scenario.uncertainty.sampler,
             "demand_model": self.scenario.demand.model,
+            "compute_model": self.scenario.compute.model,
             "aiinfra_version": __version__,
         }
         return build_dataset(arrays, coords, attrs)

@@ -33,7 +33,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out_console = Console()
+out_console = Console(width=None if sys.stdout.isatty() else 132)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 MAX_RUN_DRAWS = 200_000
@@ -199,6 +199,127 @@ def scenarios() -> None:
     for name, _path in sorted(shipped_scenarios().items()):
         sc = load_scenario(name)
         table.add_row(name, sc.description.split(". ")[0].strip())
+    out_console.print(table)
+
+
+PrecisionOpt = Annotated[str, typer.Option("--precision", help="bf16, fp8 or fp4.")]
+
+
+@app.command()
+@handles_errors
+def perf(
+    accelerator: Annotated[str, typer.Option("--accelerator", "-a", help="Catalog name.")],
+    model: Annotated[str, typer.Option("--model", "-m", help="Catalog model name.")],
+    devices: Annotated[int, typer.Option("--devices", help="Devices in the system.")] = 8,
+    batch: Annotated[
+        str, typer.Option("--batch", help="Sequences per replica, or 'auto'.")
+    ] = "auto",
+    input_tokens: Annotated[
+        float, typer.Option("--input-tokens", help="Prompt tokens per request.")
+    ] = 294.0,
+    output_tokens: Annotated[
+        float, typer.Option("--output-tokens", help="Output tokens per request.")
+    ] = 294.45,
+    precision: PrecisionOpt = "fp8",
+    mode: Annotated[str, typer.Option("--mode", help="infer or train.")] = "infer",
+    tokens: Annotated[
+        float, typer.Option("--tokens", help="Training tokens (--mode train).")
+    ] = 1e12,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """LLM inference/training performance of an accelerator x model (roofline)."""
+    from aiinfra.catalogs import get_accelerator, get_architecture
+    from aiinfra.layers import compute
+    from aiinfra.validation import DEFAULTS
+
+    problems = []
+    if precision not in compute.BYTES_PER_PARAM:
+        problems.append(f"--precision: {precision!r} is not allowed; use bf16, fp8 or fp4")
+    if mode not in ("infer", "train"):
+        problems.append(f"--mode: {mode!r} is not allowed; use infer or train")
+    if devices < 1 or devices > 1_000_000:
+        problems.append(f"--devices: {devices} is not allowed; use 1 to 1000000")
+    if not (1 <= input_tokens <= 10_000_000) or not (1 <= output_tokens <= 10_000_000):
+        problems.append("--input-tokens/--output-tokens: use 1 to 10000000 tokens")
+    n_batch: int | None = None
+    if batch != "auto":
+        try:
+            n_batch = int(batch)
+        except ValueError:
+            n_batch = -1
+        if not 1 <= n_batch <= 65536:
+            problems.append(f"--batch: {batch!r} is not allowed; use 'auto' or 1 to 65536")
+    if not 0 < tokens < 1e18:
+        problems.append(f"--tokens: {tokens:g} is not allowed; use a positive count below 1e18")
+    if problems:
+        _fail(problems)
+    acc = get_accelerator(accelerator)
+    arch = get_architecture(model)
+    if mode == "train":
+        t = compute.training_time(
+            tokens,
+            active_params=arch.active_params,
+            devices=devices,
+            peak_flops=acc.peak(precision),
+            mfu=DEFAULTS.training_mfu * acc.software_efficiency,
+        )
+        out = {
+            "flop": float(t["flop"]),
+            "seconds": float(t["seconds"]),
+            "days": float(t["seconds"]) / 86400.0,
+            "device_hours": float(t["device_hours"]),
+            "mfu": DEFAULTS.training_mfu * acc.software_efficiency,
+        }
+    else:
+        res = compute.perf(
+            acc,
+            arch,
+            devices=devices,
+            batch=n_batch,
+            n_in=input_tokens,
+            n_out=output_tokens,
+            precision=precision,
+            efficiency=DEFAULTS.inference,
+        )
+        out = res.as_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(out) + "\n")
+        return
+    title = f"{devices} x {acc.name}, {arch.name}, {precision}, {mode}"
+    table = Table(title=title)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for k, v in out.items():
+        table.add_row(k, f"{v:,.4g}" if isinstance(v, float) else str(v))
+    out_console.print(table)
+
+
+@app.command()
+@handles_errors
+def catalog(
+    which: Annotated[str, typer.Argument(help="accelerators or models")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the accelerator or model catalog."""
+    from aiinfra.catalogs import read_csv
+
+    files = {"accelerators": "accelerators.csv", "models": "llm_architectures.csv"}
+    if which not in files:
+        _fail([f"catalog: {which!r} is not a catalog; use accelerators or models"])
+    rows = read_csv(files[which])
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    cols = (
+        ["name", "vendor", "year", "bf16_tflops", "fp8_tflops", "hbm_gb", "hbm_tbps", "tdp_w"]
+        if which == "accelerators"
+        else ["name", "kind", "total_params_b", "active_params_b", "layers", "attention"]
+    )
+    table = Table(title=f"{which} catalog")
+    for c in cols:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*(r[c] for c in cols))
     out_console.print(table)
 
 

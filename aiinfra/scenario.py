@@ -13,12 +13,12 @@ import math
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 
-from aiinfra.errors import ScenarioError
+from aiinfra.errors import AiinfraError, ScenarioError
 from aiinfra.quantity import Q, point
 
 __all__ = [
@@ -178,13 +178,154 @@ class DemandSection(Section):
     )
 
 
-# --------------------------------------------------------------------------- later layers
+# --------------------------------------------------------------------------- compute
+class WorkloadShape(Section):
+    """Request shape of a workload: prompt (incl. context) and output tokens."""
+
+    input_tokens: Q("token", gt=0) = Field(description="Prompt tokens per request incl. context.")
+    output_tokens: Q("token", gt=0) = Field(description="Output tokens per request.")
+
+
+class ShapesSection(Section):
+    """Request shapes by workload (drive KV-cache size and prefill cost)."""
+
+    chat: WorkloadShape = WorkloadShape(input_tokens=3000, output_tokens=500)
+    enterprise_api: WorkloadShape = WorkloadShape(input_tokens=6000, output_tokens=400)
+    coding: WorkloadShape = WorkloadShape(input_tokens=30000, output_tokens=1000)
+    agents: WorkloadShape = WorkloadShape(input_tokens=20000, output_tokens=800)
+    reasoning: WorkloadShape = WorkloadShape(input_tokens=5000, output_tokens=6000)
+
+
+# Share of the active AI accelerator fleet by type (installed base, not shipments).
+DEFAULT_MIX: dict[int, dict[str, float]] = {
+    2023: {"A100-SXM": 0.45, "H100-SXM": 0.25, "TPU-v5e": 0.1, "TPU-v5p": 0.1, "custom-ASIC": 0.1},
+    2025: {
+        "A100-SXM": 0.12,
+        "H100-SXM": 0.3,
+        "H200-SXM": 0.12,
+        "B200": 0.08,
+        "GB200": 0.06,
+        "MI300X": 0.05,
+        "TPU-v5e": 0.05,
+        "TPU-v5p": 0.04,
+        "TPU-v6e": 0.06,
+        "Trainium2": 0.05,
+        "custom-ASIC": 0.07,
+    },
+    2027: {
+        "H100-SXM": 0.12,
+        "H200-SXM": 0.08,
+        "B200": 0.1,
+        "GB200": 0.12,
+        "GB300": 0.16,
+        "Rubin": 0.06,
+        "MI355X": 0.05,
+        "TPU-v6e": 0.05,
+        "TPU-v7": 0.1,
+        "Trainium3": 0.06,
+        "custom-ASIC": 0.1,
+    },
+    2030: {
+        "GB300": 0.15,
+        "Rubin": 0.45,
+        "MI355X": 0.05,
+        "TPU-v7": 0.15,
+        "Trainium3": 0.08,
+        "custom-ASIC": 0.12,
+    },
+}
+
+
 class ComputeSection(Section):
-    """Compute layer (accelerator performance); fields arrive with that layer."""
+    """Compute layer: roofline serving rates -> XPUs needed.
+
+    ``mfu``/``mbu`` are the benchmark efficiencies of the roofline (constants
+    fitted to MLPerf, see ``aiinfra/data/validation.csv``); the uncertain gap
+    to production serving is ``production_efficiency``.
+    """
+
+    model: Literal["roofline", "fixed_throughput"] = Field(
+        "roofline",
+        description="'roofline' (per accelerator x workload) or 'fixed_throughput' "
+        "(one tokens/s per H100-equivalent).",
+    )
+    serving_model: str = Field("frontier-moe", description="Catalog model serving the tokens.")
+    precision: Literal["bf16", "fp8", "fp4"] = Field("fp8", description="Serving precision.")
+    tpot_slo_s: float = Field(
+        0.05, gt=0, le=10, description="Time-per-output-token limit of interactive serving [s]."
+    )
+    mfu: float = Field(0.504, gt=0, le=1, description="Roofline compute efficiency (fitted).")
+    mbu: float = Field(0.600, gt=0, le=1, description="Roofline HBM efficiency (fitted).")
+    production_efficiency: Q("", gt=0, le=1) = Field(
+        0.5, description="Production serving rate as a share of the benchmark roofline."
+    )
+    utilisation: Q("", gt=0, le=1) = Field(
+        0.5, description="Average load of serving capacity (diurnal peaks, redundancy)."
+    )
+    prefix_cache_hit: Q("", le=0.99) = Field(
+        0.5, description="Share of prompt tokens served from a prefix (KV) cache."
+    )
+    efficiency_gain: Q("", ge=-0.5) = Field(
+        0.3, description="Yearly gain in tokens per device-second from software and algorithms."
+    )
+    efficiency_gain_halflife: Q("year", gt=0) = Field(
+        6.0, description="Years for the (log) efficiency gain rate to halve."
+    )
+    fixed_tokens_per_s: Q("token/s", gt=0) = Field(
+        500.0, description="fixed_throughput model: output-equivalent tokens/s per H100e."
+    )
+    training_mfu: Q("", gt=0, le=1) = Field(0.387, description="Training MFU (fitted).")
+    training_precision: Literal["bf16", "fp8"] = Field("bf16", description="Training precision.")
+    training_goodput: Q("", gt=0, le=1) = Field(
+        0.8, description="Share of training cluster time doing useful steps."
+    )
+    other_ai_share_2023: Q("", lt=1) = Field(
+        0.5, description="Share of the AI accelerator fleet used for non-LLM AI in 2023."
+    )
+    other_ai_share_decline: Q("", lt=1) = Field(
+        0.15, description="Fractional fall per year of the non-LLM share."
+    )
+    mix: dict[Annotated[int, Strict(False)], dict[str, float]] = Field(
+        default_factory=lambda: {y: dict(m) for y, m in DEFAULT_MIX.items()},
+        description="Share of the active fleet by accelerator, by year (interpolated).",
+    )
+    shapes: ShapesSection = ShapesSection()
+
+    @model_validator(mode="after")
+    def _check(self) -> ComputeSection:
+        from aiinfra.catalogs import accelerators, get_architecture
+
+        try:
+            get_architecture(self.serving_model)
+        except AiinfraError as exc:
+            raise ValueError(str(exc)) from None
+        known = accelerators()
+        if not self.mix:
+            msg = "mix needs at least one year"
+            raise ValueError(msg)
+        for year, shares in self.mix.items():
+            if not 2000 <= year <= 2100:
+                msg = f"mix year {year} is outside 2000-2100"
+                raise ValueError(msg)
+            for name, share in shares.items():
+                if name not in known:
+                    msg = f"mix {year}: unknown accelerator {name!r}; known: {', '.join(known)}"
+                    raise ValueError(msg)
+                if not (share >= 0 and share < float("inf")):
+                    msg = f"mix {year}: share of {name} must be >= 0, got {share}"
+                    raise ValueError(msg)
+            if sum(shares.values()) <= 0:
+                msg = f"mix {year}: shares must not all be zero"
+                raise ValueError(msg)
+        return self
 
 
 class FleetSection(Section):
-    """Fleet layer (shipments, installed base); fields arrive with that layer."""
+    """Fleet layer (shipments, installed base)."""
+
+    lifetime_years: Q("year", gt=0) = Field(
+        5.0, description="Average service life of an accelerator."
+    )
 
 
 class FabSection(Section):

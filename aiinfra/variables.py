@@ -68,9 +68,32 @@ register("training_flop", "FLOP/year", DY, "demand", "Training compute demand",
 register("frontier_run_flop", "FLOP", DY, "demand", "Compute of one frontier training run")
 register("frontier_runs", "1/year", DY, "demand", "Frontier-scale training runs per year")
 
+# ----------------------------------------------------------------- compute
+DYA = ("draw", "year", "accelerator")
+register("xpus_needed", "device", DYA, "compute", "XPUs needed by accelerator type",
+         "Active accelerators needed for LLM inference, training and other AI, split by the "
+         "fleet mix.")  # fmt: skip
+register("xpus_needed_by_workload", "device", DYW, "compute", "Inference XPUs needed by workload")
+register("xpus_needed_by_use", "device", ("draw", "year", "use"), "compute",
+         "XPUs needed by use", "inference, training, other (non-LLM) AI.")  # fmt: skip
+register("xpus_needed_total", "device", DY, "compute", "XPUs needed (all uses)")
+register("h100e_needed", "device", DY, "compute", "H100-equivalents needed",
+         "Needed units weighted by dense FP8 FLOP/s relative to an H100 SXM.")  # fmt: skip
+register("shipments_needed", "device/year", DY, "compute", "XPU shipments needed",
+         "Growth of the needed fleet plus replacement after the service life.")  # fmt: skip
+register("shipments_needed_h100e", "device/year", DY, "compute",
+         "XPU shipments needed in H100-equivalents",
+         "shipments_needed computed on the H100-equivalent fleet.")  # fmt: skip
+register("token_rate_needed", "token/s", DY, "compute", "Token rate capacity needed",
+         "Average token rate divided by utilisation (provisioned serving capacity).")  # fmt: skip
+
 # Variables printed by `aiinfra run` (name, scale, display unit).
 HEADLINE: list[tuple[str, float, str]] = [
     ("arr_usd", 1e-9, "bn USD"),
     ("tokens_total", 1e-15, "Ptok/yr"),
     ("training_flop", 1e-27, "1e27 FLOP/yr"),
+    ("xpus_needed_total", 1e-6, "M units"),
+    ("shipments_needed", 1e-6, "M units/yr"),
+    ("h100e_needed", 1e-6, "M H100e"),
+    ("shipments_needed_h100e", 1e-6, "M H100e/yr"),
 ]

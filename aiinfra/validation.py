@@ -1,0 +1,166 @@
+"""Validation of the compute layer against published benchmarks.
+
+Cases live in ``data/validation_cases.csv`` (MLPerf Inference v4.1 Llama-2-70B
+results, published pre-training GPU-hours). :func:`predict` runs the roofline
+for every case with given efficiencies; :func:`fit` fits the default
+efficiencies once (least squares on log residuals); ``python -m
+aiinfra.validation --write`` records fit and residuals in
+``data/validation.csv``.
+
+MLPerf's Llama-2-70B data set: OpenOrca, 24,576 samples, prompts capped at
+1,024 tokens; reference output 294.45 tokens/sample (mlcommons/inference,
+language/llama2-70b/README.md). Server runs must keep p99 TPOT <= 200 ms and
+TTFT <= 2 s; Poisson arrivals then leave some capacity unused, which
+``server_load`` captures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from dataclasses import dataclass, replace
+from importlib import resources
+
+import numpy as np
+
+from aiinfra.catalogs import get_accelerator, get_architecture, read_csv
+from aiinfra.layers.compute import Efficiency, best_inference, training_time
+
+__all__ = ["DEFAULTS", "Defaults", "cases", "fit", "predict"]
+
+MLPERF_TPOT_SLO_S = 0.2
+FIT_BOUNDS = [(0.3, 0.8), (0.6, 0.9), (0.5, 1.0)]  # mfu, mbu, server_load
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """Default efficiencies of the compute layer (fitted by :func:`fit`)."""
+
+    mfu: float = 0.504
+    mbu: float = 0.600
+    comm_eff: float = 0.70
+    server_load: float = 0.906
+    training_mfu: float = 0.387
+
+    @property
+    def inference(self) -> Efficiency:
+        """Inference efficiencies as an :class:`Efficiency`."""
+        return Efficiency(self.mfu, self.mbu, self.comm_eff)
+
+
+DEFAULTS = Defaults()
+
+
+def cases() -> list[dict[str, str]]:
+    """Benchmark cases with their sources."""
+    return read_csv("validation_cases.csv")
+
+
+def predict(case: dict[str, str], d: Defaults = DEFAULTS) -> float:
+    """Model value for one case in the case's unit (token/s or device-hour)."""
+    acc = get_accelerator(case["accelerator"])
+    arch = get_architecture(case["model"])
+    devices = int(case["devices"])
+    if case["kind"] == "training":
+        t = training_time(
+            float(case["train_tokens"]),
+            active_params=arch.active_params,
+            devices=devices,
+            peak_flops=acc.peak(case["precision"]),
+            mfu=d.training_mfu * acc.software_efficiency,
+        )
+        return float(t["device_hours"])
+    server = case["scenario"] == "server"
+    res = best_inference(
+        [acc],
+        arch,
+        devices=devices,
+        n_in=float(case["input_tokens"]),
+        n_out=float(case["output_tokens"]),
+        precision=case["precision"],
+        efficiency=d.inference,
+        tpot_slo_s=MLPERF_TPOT_SLO_S if server else None,
+    )
+    value = float(res["tokens_per_s_per_device"][0]) * devices
+    return value * (d.server_load if server else 1.0)
+
+
+def residuals(d: Defaults = DEFAULTS) -> list[dict[str, object]]:
+    """Every case with measured, model and relative error."""
+    out = []
+    for c in cases():
+        model = predict(c, d)
+        meas = float(c["measured"])
+        out.append(
+            {
+                "case": c["case"],
+                "measured": meas,
+                "model": model,
+                "rel_error": model / meas - 1.0,
+                "unit": c["unit"],
+                "source": c["source"],
+                "year_published": c["year_published"],
+            }
+        )
+    return out
+
+
+def fit() -> Defaults:
+    """Fit mfu, mbu, server_load (inference) and training_mfu (training) once."""
+    from scipy.optimize import minimize
+
+    inf = [c for c in cases() if c["kind"] == "inference"]
+    trn = [c for c in cases() if c["kind"] == "training"]
+
+    def loss_inf(x: np.ndarray) -> float:
+        d = replace(DEFAULTS, mfu=x[0], mbu=x[1], server_load=x[2])
+        return sum(np.log(predict(c, d) / float(c["measured"])) ** 2 for c in inf)
+
+    # physically plausible ranges: achieved MFU 30-80 %, HBM utilisation 60-90 %
+    x = minimize(
+        loss_inf, [0.5, 0.8, 0.9], method="Nelder-Mead", bounds=FIT_BOUNDS, options={"xatol": 1e-3}
+    ).x
+    d = replace(DEFAULTS, mfu=float(x[0]), mbu=float(x[1]), server_load=float(x[2]))
+    # training: device-hours scale as 1/mfu, so the log-least-squares fit is closed-form
+    logs = [np.log(predict(c, d) / float(c["measured"])) for c in trn]
+    return replace(d, training_mfu=float(d.training_mfu * np.exp(np.mean(logs))))
+
+
+def validation_csv(d: Defaults = DEFAULTS) -> str:
+    """The content of ``data/validation.csv`` for efficiencies ``d``."""
+    buf = io.StringIO()
+    cols = ["case", "measured", "model", "rel_error", "unit", "fitted"]
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([*cols, "source", "year_published"])
+    fitted = f"mfu={d.mfu:.3f} mbu={d.mbu:.3f} server_load={d.server_load:.3f} "
+    fitted += f"training_mfu={d.training_mfu:.3f}"
+    for r in residuals(d):
+        w.writerow(
+            [
+                r["case"],
+                f"{r['measured']:.6g}",
+                f"{r['model']:.6g}",
+                f"{r['rel_error']:+.4f}",
+                r["unit"],
+                fitted,
+                r["source"],
+                r["year_published"],
+            ]
+        )
+    return buf.getvalue()
+
+
+def main() -> None:  # pragma: no cover - maintenance entry point
+    """``python -m aiinfra.validation [--fit] [--write]``."""
+    d = fit() if "--fit" in sys.argv else DEFAULTS
+    text = validation_csv(d)
+    sys.stdout.write(text)
+    if "--write" in sys.argv:
+        path = resources.files("aiinfra") / "data" / "validation.csv"
+        with open(str(path), "w", encoding="utf-8") as fh:
+            fh.write(text)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
