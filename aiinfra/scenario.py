@@ -575,8 +575,8 @@ def _deep_copy(obj: Any) -> Any:
 def _reject_non_string_keys(obj: Any, loc: tuple[str, ...] = ()) -> None:
     if isinstance(obj, Mapping):
         for k, v in obj.items():
-            if not isinstance(k, str):
+            if not isinstance(k, str | int) or isinstance(k, bool):
                 where = ".".join(loc) or "scenario"
-                msg = f"keys must be text, got {k!r} ({type(k).__name__})"
+                msg = f"keys must be text or years, got {k!r} ({type(k).__name__})"
                 raise ScenarioError([(where, msg)])
-            _reject_non_string_keys(v, (*loc, k))
+            _reject_non_string_keys(v, (*loc, str(k)))

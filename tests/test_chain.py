@@ -75,3 +75,33 @@ def test_samplers_all_run():
     for sampler in ("lhs", "sobol", "random"):
         ds = aiinfra.run("base", draws=64, seed=1, sampler=sampler)
         assert np.isfinite(ds.arr_usd.values).all()
+
+
+def test_xpus_needed_against_seed_figure_2(point):
+    # Seed figure 2 (SemiAnalysis via WisdomTree, 2026): ~5 M XPU units shipped in 2023 and
+    # >25 M in 2027. Compared in H100-equivalents (dense FP8), the compute the seed's units
+    # deliver, the calibrated base scenario must need 12-45 M shipped in 2027.
+    ship = float(point.shipments_needed_h100e.sel(year=2027)[0])
+    assert 12e6 <= ship <= 45e6
+    units = point.xpus_needed_total.values[0]
+    assert np.all(np.diff(units) > 0)
+    # breakdown adds up
+    np.testing.assert_allclose(
+        point.xpus_needed_by_use.sum("use").values, point.xpus_needed_total.values, rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        point.xpus_needed.sum("accelerator").values, point.xpus_needed_total.values, rtol=1e-12
+    )
+
+
+def test_fixed_throughput_compute_model_runs():
+    ds = aiinfra.run("base", overrides=["compute.model=fixed_throughput"])
+    assert np.all(ds.xpus_needed_total.values > 0)
+    assert ds.attrs["compute_model"] == "fixed_throughput"
+
+
+def test_unknown_serving_model_and_mix_rejected():
+    with pytest.raises(ScenarioError, match="did you mean"):
+        aiinfra.load_scenario("base", ["compute.serving_model=llama-2-70"])
+    with pytest.raises(ScenarioError, match="unknown accelerator"):
+        aiinfra.load_scenario("base", ["compute.mix={2023: {H9000: 1.0}}"])

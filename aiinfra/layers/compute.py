@@ -449,18 +449,17 @@ def xpus_required(
     N devices split by ``s_t`` serves it when ``N = 1 / (T · Σ_t s_t / D_t)``
     (work flows to each type in proportion to its capacity).
     """
-    # device-seconds per year if everything ran on one type: (draw, year, type, workload)
-    ds_w = (
-        prefill_tokens[:, :, None, :] / prefill_rate[None, None]
-        + output_tokens[:, :, None, :] / decode_rate[None, None]
-    )
-    ds = ds_w.sum(axis=-1)  # (draw, year, type)
-    with np.errstate(divide="ignore"):
-        cap = np.where(mix[None] > 0, mix[None] / ds, 0.0).sum(axis=-1)  # (draw, year)
+    inv_p = 1.0 / prefill_rate  # (type, workload) device-seconds per token
+    inv_d = 1.0 / decode_rate
+    # device-seconds per year if everything ran on one type: (draw, year, type)
+    ds = prefill_tokens @ inv_p.T + output_tokens @ inv_d.T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.where(mix[None] > 0, mix[None] / ds, 0.0)  # (draw, year, type)
+    cap = c.sum(axis=-1)
     devices = 1.0 / (cap * available_s)
     by_type = devices[..., None] * mix[None]
-    # workload split by its share of mix-weighted device-seconds
-    share = (ds_w * (mix[None, :, :, None] / ds[..., None])).sum(axis=2)
+    # each workload's share of the mix-weighted device-seconds
+    share = prefill_tokens * (c @ inv_p) + output_tokens * (c @ inv_d)
     share = share / share.sum(axis=-1, keepdims=True)
     return {"devices": devices, "by_type": by_type, "by_workload": devices[..., None] * share}
 

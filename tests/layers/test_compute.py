@@ -1,0 +1,286 @@
+import json
+import statistics
+import time
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from aiinfra import validation
+from aiinfra.catalogs import accelerators, architectures, get_accelerator, get_architecture
+from aiinfra.cli import app
+from aiinfra.errors import AiinfraError
+from aiinfra.layers import compute as cp
+
+
+def test_expert_coverage_hand_values():
+    assert cp.expert_coverage(1, 1, 1) == pytest.approx(1.0)  # dense
+    assert cp.expert_coverage(1, 8, 2) == pytest.approx(0.25)
+    assert cp.expert_coverage(2, 8, 2) == pytest.approx(1 - 0.75**2)
+    assert cp.expert_coverage(10_000, 256, 8) == pytest.approx(1.0)
+
+
+def test_prefill_time_single_device():
+    # 1e9 active params, 100 tokens, no attention (layers=0): 2e11 FLOP at 1e12 x 0.5 = 0.4 s
+    t = cp.prefill_time(
+        100, active_params=1e9, layers=0, attn_dim=0, hidden=1, peak_flops=1e12,
+        scaleup_bw=1e9, tp=1, mfu=0.5, comm_eff=1.0,
+    )  # fmt: skip
+    assert t == pytest.approx(0.4)
+
+
+def _toy_arch(**kw):
+    a = {
+        "total_params": 1e9, "active_params": 1e9, "shared_params": 1e9, "expert_params": 0.0,
+        "n_experts": 1.0, "experts_per_token": 1.0, "layers": 10.0, "hidden": 1000.0,
+        "attn_dim": 1000.0, "kv_elems_per_token": 2e4,
+    }  # fmt: skip
+    a.update(kw)
+    return a
+
+
+def test_decode_step_hand_values():
+    hw = {"hbm_bw": 1e12, "peak_flops": 1e15, "scaleup_bw": 1e11, "domain": 8.0}
+    eff = {"mfu": 1.0, "mbu": 1.0, "comm": 1.0}
+    d = cp.decode_step(
+        4, 1000, arch=_toy_arch(), hw=hw, weight_bytes=1.0, kv_bytes=1.0, tp=1, eff=eff
+    )
+    # weights 1e9 B / 1e12 B/s = 1 ms; linear 2e9*4/1e15 = 8 us; KV 4*1000*2e4 B / 1e12 = 80 us
+    # attention FLOP 4*10*1000*1000*4 / 1e15 = 0.16 us
+    assert d["t_weights"] == pytest.approx(1e-3)
+    assert d["t_kv"] == pytest.approx(8e-5)
+    assert d["t_step"] == pytest.approx(1e-3 + 8e-5 + 1.6e-7)
+    assert d["t_comm"] == pytest.approx(0.0)
+
+
+def test_max_batch_hand_value():
+    # 2 devices x 100 GB x 0.9 = 180 GB; 80 GB of weights; 1 GB per sequence -> 100
+    b = cp.max_batch(hbm_bytes=100e9, tp=2, weights_bytes=80e9, kv_bytes_per_seq=1e9)
+    assert b == 100
+
+
+def test_training_time_6pd():
+    t = cp.training_time(1e12, active_params=7e9, devices=1000, peak_flops=1e15, mfu=0.5)
+    assert t["flop"] == pytest.approx(4.2e22)
+    assert t["seconds"] == pytest.approx(4.2e22 / (1000 * 0.5e15))
+    assert t["device_hours"] == pytest.approx(t["seconds"] * 1000 / 3600)
+
+
+def test_kv_cache_sizes_match_architectures():
+    # Llama-2-70B GQA: 80 layers x 8 KV heads x 128 x 2 (K, V) = 163,840 elements per token
+    assert get_architecture("llama-2-70b").kv_elems_per_token == 163_840
+    # DeepSeek-V3 MLA: (512 + 64) x 61 layers = 35,136 elements per token
+    assert get_architecture("deepseek-v3").kv_elems_per_token == 35_136
+    # Mixtral: 8 experts of which 2 active; shared ~1.6 B parameters
+    mx = get_architecture("mixtral-8x7b")
+    assert mx.shared_params == pytest.approx(1.6e9, rel=0.05)
+
+
+# ---------------------------------------------------------------- validation
+def test_mlperf_and_training_validation_within_tolerance():
+    rows = validation.residuals()
+    assert len(rows) >= 11
+    errs = [abs(r["rel_error"]) for r in rows]
+    assert max(errs) <= 0.35, rows
+    assert statistics.median(errs) < 0.20
+
+
+def test_recorded_validation_is_current():
+    from importlib import resources
+
+    recorded = (resources.files("aiinfra") / "data" / "validation.csv").read_text()
+    assert recorded == validation.validation_csv()
+
+
+@pytest.mark.slow
+def test_fit_reproduces_defaults():
+    d = validation.fit()
+    assert d.mfu == pytest.approx(validation.DEFAULTS.mfu, abs=0.01)
+    assert d.mbu == pytest.approx(validation.DEFAULTS.mbu, abs=0.01)
+    assert d.training_mfu == pytest.approx(validation.DEFAULTS.training_mfu, abs=0.005)
+
+
+# ---------------------------------------------------------------- invariants
+ACCS = sorted(accelerators())
+MODELS = sorted(architectures())
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    acc=st.sampled_from(ACCS),
+    model=st.sampled_from(["llama-2-70b", "llama-3.1-8b", "mixtral-8x7b", "deepseek-v3"]),
+    factor=st.floats(1.0, 4.0),
+    ctx=st.integers(100, 8000),
+)
+def test_roofline_invariants(acc, model, factor, ctx):
+    a = get_accelerator(acc)
+    arch = get_architecture(model)
+    devices = 64
+
+    def run(hw, n_in, precision="fp8"):
+        try:
+            return cp.perf(hw, arch, devices=devices, n_in=n_in, n_out=200, precision=precision)
+        except AiinfraError:
+            return None
+
+    base = run(a, ctx)
+    if base is None:
+        return
+    faster = run(_replace(a, hbm_bw=a.hbm_bw * factor), ctx)
+    assert faster.decode_tokens_per_s >= base.decode_tokens_per_s * (1 - 1e-9)
+    longer = run(a, ctx * 2)
+    if longer is not None:
+        assert longer.decode_tokens_per_s <= base.decode_tokens_per_s * (1 + 1e-9)
+    bf16 = run(a, ctx, "bf16")
+    if bf16 is not None:
+        assert base.tokens_per_s >= bf16.tokens_per_s * (1 - 1e-9)
+
+
+def _replace(acc, **kw):
+    from dataclasses import replace
+
+    return replace(acc, **kw)
+
+
+def test_perf_json_every_catalog_pair():
+    runner = CliRunner()
+    ok = 0
+    for acc in ACCS:
+        for model in MODELS:
+            res = runner.invoke(app, ["perf", "-a", acc, "-m", model, "--devices", "64", "--json"])
+            assert res.exit_code in (0, 2), res.output
+            if res.exit_code == 2:
+                assert "does not fit" in res.stderr
+                continue
+            out = json.loads(res.output)
+            assert {"tokens_per_s", "prefill_tokens_per_s", "decode_tokens_per_s", "ttft_s",
+                    "tpot_s", "memory_gb", "bound"} <= set(out)  # fmt: skip
+            assert out["bound"] in ("compute", "memory", "communication")
+            assert out["tokens_per_s"] > 0
+            ok += 1
+    assert ok >= len(ACCS) * (len(MODELS) - 2)
+
+
+def test_perf_cli_errors():
+    runner = CliRunner()
+    res = runner.invoke(app, ["perf", "-a", "H100", "-m", "llama-2-70b"])
+    assert res.exit_code == 2 and "did you mean H100-SXM" in res.stderr
+    res = runner.invoke(app, ["perf", "-a", "H100-SXM", "-m", "llama-3.1-405b", "--devices", "1"])
+    assert res.exit_code == 2 and "does not fit" in res.stderr
+    res = runner.invoke(app, ["perf", "-a", "H100-SXM", "-m", "llama-2-70b", "--precision", "x"])
+    assert res.exit_code == 2 and "--precision" in res.stderr
+    res = runner.invoke(app, ["catalog", "models", "--json"])
+    assert res.exit_code == 0 and "deepseek-v3" in res.output
+
+
+def test_perf_train_mode():
+    runner = CliRunner()
+    res = runner.invoke(app, ["perf", "-a", "H100-SXM", "-m", "llama-3.1-405b", "--mode", "train",
+                              "--devices", "16384", "--tokens", "15.6e12", "--precision", "bf16",
+                              "--json"])  # fmt: skip
+    out = json.loads(res.output)
+    # Meta Llama 3.1 model card: 30.84 M H100 GPU-hours for the 405B model
+    assert out["device_hours"] == pytest.approx(30.84e6, rel=0.2)
+
+
+# ---------------------------------------------------------------- fleet requirements
+def test_xpus_required_single_type():
+    # 1e12 prefill tokens at 1000/s + 1e11 output tokens at 100/s = 2e9 device-seconds;
+    # with 1e7 available seconds per device -> 200 devices
+    out = cp.xpus_required(
+        prefill_tokens=np.array([[[1e12]]]),
+        output_tokens=np.array([[[1e11]]]),
+        prefill_rate=np.array([[1000.0]]),
+        decode_rate=np.array([[100.0]]),
+        mix=np.array([[1.0]]),
+        available_s=np.array([[1e7]]),
+    )
+    assert out["devices"][0, 0] == pytest.approx(200.0)
+
+
+def test_xpus_required_two_types_harmonic():
+    # type A serves the work in 2e9 device-s, type B (twice as fast) in 1e9; half/half fleet:
+    # N = 1 / (T (0.5/2e9 + 0.5/1e9)) = 1 / (1e7 * 7.5e-10) = 133.3
+    out = cp.xpus_required(
+        prefill_tokens=np.array([[[0.0]]]),
+        output_tokens=np.array([[[2e11]]]),
+        prefill_rate=np.array([[1.0], [1.0]]),
+        decode_rate=np.array([[100.0], [200.0]]),
+        mix=np.array([[0.5, 0.5]]),
+        available_s=np.array([[1e7]]),
+    )
+    assert out["devices"][0, 0] == pytest.approx(1 / (1e7 * 7.5e-10))
+
+
+def test_mix_table_interpolates_and_normalises():
+    m = cp.mix_table({2023: {"a": 1.0}, 2025: {"b": 2.0}}, ["a", "b"], [2023, 2024, 2025, 2030])
+    np.testing.assert_allclose(m, [[1, 0], [0.5, 0.5], [0, 1], [0, 1]])
+
+
+def test_shipments_needed():
+    n = np.array([[100.0, 200.0, 200.0]])
+    s = cp.shipments_needed(n, np.array([5.0]))
+    # year 2: +100 growth + 100/5 replacement; year 3: 0 growth + 40
+    assert s[0, 1] == pytest.approx(120.0)
+    assert s[0, 2] == pytest.approx(40.0)
+    # first year back-cast with the first growth (x2): 50 growth + 50/5
+    assert s[0, 0] == pytest.approx(60.0)
+
+
+def test_requirements_ten_thousand_draws_fast():
+    from aiinfra.chain import Chain
+    from aiinfra.scenario import load_scenario
+    from aiinfra.uncertainty import sample_parameters
+
+    chain = Chain(load_scenario("base"))
+    draws = 10_000
+    p = sample_parameters(chain.scenario, draws, seed=1)
+    t = np.arange(13.0)
+    rng = np.random.default_rng(0)
+    kw = {
+        "input_tokens": rng.random((draws, 13, 5)) * 1e16,
+        "output_tokens": rng.random((draws, 13, 5)) * 1e15,
+        "training_flop": rng.random((draws, 13)) * 1e28,
+    }
+    accs = [get_accelerator(a) for a in chain.accelerators]
+    static = {
+        "rates": chain.rates,
+        "mix": cp.mix_table(chain.scenario.compute.mix, chain.accelerators, chain.years),
+        "train_flops": np.array([a.peak("bf16") for a in accs]),
+        "software_eff": np.ones(len(accs)),
+        "h100e": np.ones(len(accs)),
+    }
+    t0 = time.perf_counter()
+    out = cp.requirements(t, p=p.compute, lifetime=p.fleet.lifetime_years, **kw, **static)
+    assert time.perf_counter() - t0 < 0.5
+    assert out["xpus_by_type"].shape == (draws, 13, len(accs))
+    assert np.isfinite(out["xpus_total"]).all()
+
+
+def test_more_demand_never_fewer_xpus():
+    p = SimpleNamespace(
+        efficiency_gain=np.array([0.3]), efficiency_gain_halflife=np.array([6.0]),
+        utilisation=np.array([0.5]), production_efficiency=np.array([0.5]),
+        prefix_cache_hit=np.array([0.5]), training_mfu=np.array([0.4]),
+        training_goodput=np.array([0.8]), other_ai_share_2023=np.array([0.5]),
+        other_ai_share_decline=np.array([0.1]), fixed_tokens_per_s=np.array([500.0]),
+    )  # fmt: skip
+    kw = {
+        "lifetime": np.array([5.0]),
+        "rates": {"prefill_rate": np.array([[1000.0]]), "decode_rate": np.array([[100.0]])},
+        "mix": np.array([[1.0], [1.0]]),
+        "train_flops": np.array([1e15]),
+        "software_eff": np.array([1.0]),
+        "h100e": np.array([1.0]),
+    }
+    t = np.arange(2.0)
+    lo = cp.requirements(t, input_tokens=np.full((1, 2, 1), 1e15),
+                         output_tokens=np.full((1, 2, 1), 1e14),
+                         training_flop=np.full((1, 2), 1e25), p=p, **kw)  # fmt: skip
+    hi = cp.requirements(t, input_tokens=np.full((1, 2, 1), 2e15),
+                         output_tokens=np.full((1, 2, 1), 1e14),
+                         training_flop=np.full((1, 2), 1e25), p=p, **kw)  # fmt: skip
+    assert np.all(hi["xpus_total"] >= lo["xpus_total"])
