@@ -14,16 +14,28 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
 from aiinfra.errors import AiinfraError
 
 __all__ = [
+    "COMPANIES",
+    "NODE_FAMILIES",
+    "VENDORS",
     "Accelerator",
     "Architecture",
     "accelerators",
     "architectures",
+    "capacity_series",
+    "euv_history",
+    "fleet_tables",
     "get_accelerator",
     "get_architecture",
+    "installed_2022",
+    "node_family_tables",
     "read_csv",
+    "shipments_history",
+    "wfe_history",
 ]
 
 
@@ -183,7 +195,9 @@ def _lookup(kind: str, name: str, table: dict[str, Any]) -> Any:
     folded = {k.lower(): k for k in table}
     if name.lower() in folded:
         return table[folded[name.lower()]]
-    close = difflib.get_close_matches(name.lower(), list(folded), n=3, cutoff=0.5)
+    prefix = [k for k in folded if k.startswith(name.lower()) or name.lower().startswith(k)]
+    fuzzy = difflib.get_close_matches(name.lower(), list(folded), n=3, cutoff=0.5)
+    close = list(dict.fromkeys(prefix + fuzzy))[:3]
     hint = f"; did you mean {', '.join(folded[c] for c in close)}?" if close else ""
     msg = f"unknown {kind} {name!r}{hint} (known: {', '.join(table)})"
     raise AiinfraError(msg)
@@ -197,3 +211,134 @@ def get_accelerator(name: str) -> Accelerator:
 def get_architecture(name: str) -> Architecture:
     """Catalog model architecture by (case-insensitive) name."""
     return _lookup("model", name, architectures())
+
+
+NODE_FAMILIES = ("N12", "N7", "N5", "N3", "N2")
+COMPANIES = ("NVIDIA", "AMD", "Broadcom/Google", "AWS/Marvell", "Other")
+VENDORS = ("NVIDIA", "AMD", "Google", "AWS", "Other")
+_COMPANY_OF_VENDOR = {
+    "NVIDIA": "NVIDIA",
+    "AMD": "AMD",
+    "Google": "Broadcom/Google",
+    "AWS": "AWS/Marvell",
+    "Other": "Other",
+}
+
+
+def _onehot(keys: list[str], cats: tuple[str, ...]) -> np.ndarray:
+    out = np.zeros((len(keys), len(cats)))
+    for i, k in enumerate(keys):
+        out[i, cats.index(k)] = 1.0
+    return out
+
+
+@lru_cache(maxsize=8)
+def _nodes() -> dict[str, dict[str, str]]:
+    return {r["node"]: r for r in read_csv("process_nodes.csv")}
+
+
+@lru_cache(maxsize=8)
+def _hbm() -> dict[str, dict[str, str]]:
+    return {r["generation"]: r for r in read_csv("hbm_generations.csv")}
+
+
+def fleet_tables(names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Per-accelerator arrays (type,) and maps the fleet and fab layers need.
+
+    Keys: ``die_area_mm2``, ``die_count``, ``interposer_mm2``, ``hbm_stacks``,
+    ``hbm_gb``, ``hbm_die_gb``, ``hbm_die_area_mm2``, ``tdp_w``, ``asp_usd``,
+    node parameters (``ramp_year``, ``d0_initial``, ``d0_mature``, ``d0_tau``,
+    ``wafer_price``) and one-hot maps ``node_map`` (type, node family),
+    ``company_map`` (type, company), ``vendor_map`` (type, vendor).
+    """
+    accs = [get_accelerator(n) for n in names]
+    nodes = _nodes()
+    hbm = _hbm()
+    node_rows = [nodes[a.process_node] for a in accs]
+    return {
+        "die_area_mm2": np.array([a.die_area_mm2 for a in accs]),
+        "die_count": np.array([float(a.die_count) for a in accs]),
+        "interposer_mm2": np.array([a.interposer_mm2 for a in accs]),
+        "hbm_stacks": np.array([float(a.hbm_stacks) for a in accs]),
+        "hbm_gb": np.array([a.hbm_bytes / 1e9 for a in accs]),
+        "hbm_die_gb": np.array([float(hbm[a.hbm_gen]["gb_per_die"]) for a in accs]),
+        "hbm_die_area_mm2": np.array([float(hbm[a.hbm_gen]["die_area_mm2"]) for a in accs]),
+        "tdp_w": np.array([a.tdp_w for a in accs]),
+        "asp_usd": np.array([a.asp_usd for a in accs]),
+        "ramp_year": np.array([float(r["ramp_year"]) for r in node_rows]),
+        "d0_initial": np.array([float(r["d0_initial_per_cm2"]) for r in node_rows]),
+        "d0_mature": np.array([float(r["d0_mature_per_cm2"]) for r in node_rows]),
+        "d0_tau": np.array([float(r["d0_tau_years"]) for r in node_rows]),
+        "wafer_price": np.array([float(r["wafer_price_usd"]) for r in node_rows]),
+        "node_map": _onehot([r["family"] for r in node_rows], NODE_FAMILIES),
+        "company_map": _onehot([_COMPANY_OF_VENDOR[a.vendor] for a in accs], COMPANIES),
+        "vendor_map": _onehot([a.vendor for a in accs], VENDORS),
+    }
+
+
+def node_family_tables() -> dict[str, np.ndarray]:
+    """Per node family (NODE_FAMILIES order): EUV exposures, capex/wpm, cleanroom m²/wpm."""
+    fam = {r["family"]: r for r in _nodes().values() if r["node"] == r["family"]}
+    return {
+        "euv_exposures": np.array([float(fam[f]["euv_exposures"]) for f in NODE_FAMILIES]),
+        "capex_per_wpm": np.array([float(fam[f]["capex_per_wpm_usd"]) for f in NODE_FAMILIES]),
+        "cleanroom_m2_per_wpm": np.array(
+            [float(fam[f]["cleanroom_m2_per_wpm"]) for f in NODE_FAMILIES]
+        ),
+    }
+
+
+def capacity_series(kind: str, years: Any, growth: Any) -> np.ndarray:
+    """Capacity (wafers/month, end of year) of ``kind`` for ``years``.
+
+    Linear between data years; before the first data year the first value;
+    after the last, compounding at ``growth`` (array (draw,) -> (draw, year)).
+    """
+    rows = [r for r in read_csv("capacity.csv") if r["kind"] == kind]
+    if not rows:
+        return np.zeros((np.shape(growth)[0], len(years)))
+    ys = np.array([float(r["year"]) for r in rows])
+    vs = np.array([float(r["wafers_per_month"]) for r in rows])
+    yrs = np.asarray(years, dtype=float)
+    base = np.interp(yrs, ys, vs)
+    after = np.maximum(yrs - ys.max(), 0.0)
+    return base[None, :] * np.power(1.0 + np.asarray(growth)[:, None], after[None, :])
+
+
+def shipments_history(names: tuple[str, ...], years: Any) -> np.ndarray:
+    """Historical shipments (year, type) [units/yr]; NaN rows for years without data."""
+    yrs = [int(y) for y in years]
+    out = np.full((len(yrs), len(names)), np.nan)
+    rows = read_csv("shipments_history.csv")
+    data_years = {int(r["year"]) for r in rows}
+    for i, y in enumerate(yrs):
+        if y in data_years:
+            out[i] = 0.0
+    for r in rows:
+        y = int(r["year"])
+        if y in yrs and r["accelerator"] in names:
+            out[yrs.index(y), names.index(r["accelerator"])] += float(r["units"])
+    return out
+
+
+def installed_2022(names: tuple[str, ...]) -> np.ndarray:
+    """Installed base at the end of 2022 by type [units]."""
+    out = np.zeros(len(names))
+    for r in read_csv("installed_base_2022.csv"):
+        out[names.index(r["accelerator"])] += float(r["units"])
+    return out
+
+
+def euv_history() -> dict[int, tuple[float, float]]:
+    """ASML EUV shipments by year: (low-NA, high-NA) [tools]."""
+    return {
+        int(r["year"]): (float(r["low_na_shipped"]), float(r["high_na_shipped"]))
+        for r in read_csv("euv_tools.csv")
+    }
+
+
+def wfe_history() -> dict[tuple[int, str], float]:
+    """WFE spend by (year, application) [USD]."""
+    return {
+        (int(r["year"]), r["application"]): float(r["usd"]) for r in read_csv("wfe_history.csv")
+    }

@@ -15,15 +15,35 @@ import numpy as np
 import xarray as xr
 
 from aiinfra import __version__
-from aiinfra.catalogs import accelerators, get_accelerator, get_architecture
+from aiinfra.catalogs import (
+    COMPANIES,
+    NODE_FAMILIES,
+    VENDORS,
+    accelerators,
+    capacity_series,
+    euv_history,
+    fleet_tables,
+    get_accelerator,
+    get_architecture,
+    installed_2022,
+    node_family_tables,
+    shipments_history,
+    wfe_history,
+)
 from aiinfra.errors import ScenarioError
-from aiinfra.layers import compute, demand
+from aiinfra.layers import compute, demand, fab, fleet
 from aiinfra.quantity import point
 from aiinfra.results import build_dataset
 from aiinfra.scenario import DemandSection, Scenario, load_scenario
 from aiinfra.uncertainty import sample_parameters
 
 __all__ = ["MODEL_REGISTRY", "Chain", "run"]
+
+EUV_BEFORE_2019 = 45  # ASML EUV shipments 2010-2018 (ASML annual reports; NXE:3100-3400B)
+HIGH_NA_FROM = 2026
+
+EUV_BEFORE_2019 = 45  # ASML EUV shipments 2010-2018 (ASML annual reports; NXE:3100-3400B)
+HIGH_NA_FROM = 2026
 
 # layer -> {name: function}; unknown names are rejected with the known list.
 MODEL_REGISTRY: dict[str, Mapping[str, Callable[..., Any]]] = {
@@ -49,6 +69,8 @@ class Chain:
     models: dict[str, Any] = field(init=False)
     accelerators: list[str] = field(init=False)
     rates: dict[str, np.ndarray] | None = field(init=False)
+    tables: dict[str, np.ndarray] = field(init=False)
+    node_tables: dict[str, np.ndarray] = field(init=False)
 
     def __post_init__(self) -> None:
         sc = self.scenario
@@ -57,6 +79,14 @@ class Chain:
             "compute": resolve_model("compute", sc.compute.model),
         }
         self.accelerators = list(accelerators())
+        self.tables = dict(fleet_tables(tuple(self.accelerators)))
+        self.tables["interposers_per_wafer"] = fab.interposers_per_wafer(
+            self.tables["interposer_mm2"]
+        )
+        self.node_tables = node_family_tables()
+        h100 = get_accelerator("H100-SXM").peak("fp8")
+        self._h100e = np.array([get_accelerator(a).peak("fp8") / h100 for a in self.accelerators])
+        self._mix = self._deployment_mix()
         self.rates = self._serving_rates() if self.models["compute"] == "roofline" else None
 
     def _serving_rates(self) -> dict[str, np.ndarray]:
@@ -78,8 +108,13 @@ class Chain:
 
     @property
     def years(self) -> np.ndarray:
-        """Simulated years, shape (year,)."""
+        """Reported years (the horizon), shape (year,)."""
         return np.asarray(self.scenario.years)
+
+    @property
+    def sim_years(self) -> np.ndarray:
+        """Simulated years: from the first history year to the horizon end."""
+        return np.arange(demand.BASE_YEAR, self.scenario.horizon.end + 1)
 
     def compute(
         self, draws: int = 1, seed: int | np.random.Generator = 0, sampler: str | None = None
@@ -88,47 +123,163 @@ class Chain:
         p = sample_parameters(
             self.scenario, draws, seed=seed, sampler=sampler or self.scenario.uncertainty.sampler
         )
-        t = (self.years - demand.BASE_YEAR).astype(float)
-        workloads = DemandSection.WORKLOADS
-        d = self.models["demand"](t, p.demand, workloads)
+        years = self.sim_years
+        t = (years - demand.BASE_YEAR).astype(float)
+        out: dict[str, np.ndarray] = {}
+        d = self._demand(t, p, out)
+        need = self._compute(t, p, d, out)
+        ship = self._fleet(years, p, need, out)
+        self._fab(years, p, ship, out)
+        skip = int(self.years[0] - years[0])
+        return {k: v[:, skip:] for k, v in out.items()}
+
+    def _demand(self, t: np.ndarray, p: Any, out: dict[str, np.ndarray]) -> dict[str, Any]:
+        d = self.models["demand"](t, p.demand, DemandSection.WORKLOADS)
         tr = demand.training_flop(t, p.demand.training)
+        out.update(
+            demand_users=d["users"],
+            demand_tokens=d["tokens"],
+            demand_input_tokens=d["input_tokens"],
+            demand_output_tokens=d["output_tokens"],
+            token_price=d["price"],
+            revenue_usd=d["revenue"],
+            tokens_total=d["tokens_total"],
+            arr_usd=d["revenue_total"],
+            training_flop=tr["training_flop"],
+            frontier_run_flop=tr["frontier_run_flop"],
+            frontier_runs=tr["frontier_runs"],
+        )
+        return {**d, **tr}
+
+    def _deployment_mix(self) -> np.ndarray:
+        """(year, type) shares: history years from shipments data, later from the scenario."""
+        names = tuple(self.accelerators)
+        hist = shipments_history(names, self.sim_years)
+        known: dict[int, dict[str, float]] = {}
+        for i, y in enumerate(self.sim_years):
+            if not np.isnan(hist[i]).any():
+                known[int(y)] = dict(zip(names, hist[i], strict=True))
+        last = max(known) if known else -1
+        known.update({y: m for y, m in self.scenario.compute.mix.items() if y > last})
+        return compute.mix_table(known, names, self.sim_years)
+
+    def _compute(
+        self, t: np.ndarray, p: Any, d: dict[str, Any], out: dict[str, np.ndarray]
+    ) -> np.ndarray:
         c = self.scenario.compute
         accs = [get_accelerator(a) for a in self.accelerators]
-        h100 = get_accelerator("H100-SXM").peak("fp8")
         req = compute.requirements(
             t,
             input_tokens=d["input_tokens"],
             output_tokens=d["output_tokens"],
-            training_flop=tr["training_flop"],
+            training_flop=d["training_flop"],
             p=p.compute,
             lifetime=p.fleet.lifetime_years,
             rates=self.rates,
-            mix=compute.mix_table(c.mix, self.accelerators, self.years),
+            mix=self._mix,
             train_flops=np.array([a.peak(c.training_precision) for a in accs]),
             software_eff=np.array([a.software_efficiency for a in accs]),
-            h100e=np.array([a.peak("fp8") / h100 for a in accs]),
+            h100e=self._h100e,
         )
-        return {
-            "xpus_needed": req["xpus_by_type"],
-            "xpus_needed_by_workload": req["xpus_by_workload"],
-            "xpus_needed_by_use": req["xpus_by_use"],
-            "xpus_needed_total": req["xpus_total"],
-            "h100e_needed": req["h100e_total"],
-            "shipments_needed": req["shipments_needed"],
-            "shipments_needed_h100e": req["shipments_needed_h100e"],
-            "token_rate_needed": req["token_rate_needed"],
-            "demand_users": d["users"],
-            "demand_tokens": d["tokens"],
-            "demand_input_tokens": d["input_tokens"],
-            "demand_output_tokens": d["output_tokens"],
-            "token_price": d["price"],
-            "revenue_usd": d["revenue"],
-            "tokens_total": d["tokens_total"],
-            "arr_usd": d["revenue_total"],
-            "training_flop": tr["training_flop"],
-            "frontier_run_flop": tr["frontier_run_flop"],
-            "frontier_runs": tr["frontier_runs"],
-        }
+        out.update(
+            xpus_needed=req["xpus_by_type"],
+            xpus_needed_by_workload=req["xpus_by_workload"],
+            xpus_needed_by_use=req["xpus_by_use"],
+            xpus_needed_total=req["xpus_total"],
+            h100e_needed=req["h100e_total"],
+            shipments_needed=req["shipments_needed"],
+            shipments_needed_h100e=req["shipments_needed_h100e"],
+            token_rate_needed=req["token_rate_needed"],
+        )
+        return req["need_per_type"]
+
+    def _fleet(
+        self, years: np.ndarray, p: Any, need: np.ndarray, out: dict[str, np.ndarray]
+    ) -> np.ndarray:
+        names = tuple(self.accelerators)
+        f = fleet.stock_flow(
+            years=years,
+            history=shipments_history(names, years),
+            initial=installed_2022(names),
+            initial_age=2.0,
+            need=need,
+            mix=self._mix,
+            lifetime=p.fleet.lifetime_years,
+            gap_halflife=p.fleet.gap_halflife,
+        )
+        ship = f["shipments"]
+        out.update(
+            shipments=ship,
+            shipments_total=ship.sum(axis=-1),
+            shipments_by_vendor=ship @ self.tables["vendor_map"],
+            installed_base=f["installed"],
+            installed_total=f["installed"].sum(axis=-1),
+            installed_by_vintage=f["vintage"],
+            installed_h100e=(f["installed"] * self._h100e).sum(axis=-1),
+            retirements=f["retirements"],
+            fleet_gap=f["gap"],
+            fleet_coverage=f["coverage"],
+        )
+        return ship
+
+    def _fab(self, years: np.ndarray, p: Any, ship: np.ndarray, out: dict[str, np.ndarray]) -> None:
+        fp = p.fab
+        total = ship.sum(axis=-1, keepdims=True)
+        mix = np.where(total > 0, ship / np.where(total > 0, total, 1.0), self._mix[None])
+        logic_wpm = np.stack(
+            [capacity_series(f"logic_{n}", years, fp.logic_capacity_growth) for n in NODE_FAMILIES],
+            axis=-1,
+        )
+        euv_hist = euv_history()
+        first = int(years[0])
+        before = sum(lo + hi for y, (lo, hi) in euv_hist.items() if y < first) + EUV_BEFORE_2019
+        low = np.array([euv_hist.get(int(y), (np.nan, 0))[0] for y in years])
+        high = np.array([euv_hist.get(int(y), (0, np.nan))[1] for y in years])
+        n = fp.euv_low_na_per_year.shape[0]
+        low_d = np.where(np.isnan(low)[None], fp.euv_low_na_per_year[:, None], low[None])
+        high_d = np.where(
+            np.isnan(high)[None],
+            np.where(years[None] >= HIGH_NA_FROM, fp.high_na_per_year[:, None], 0.0),
+            high[None],
+        )
+        wfe_h = wfe_history()
+        wfe_hist = np.array(
+            [[wfe_h.get((int(y), a), np.nan) for a in fab.WFE_APPLICATIONS] for y in years]
+        )
+        m = fab.manufacturing(
+            years=years,
+            shipments=ship,
+            mix=mix,
+            tables=self.tables,
+            node_tables=self.node_tables,
+            p=fp,
+            logic_wpm=logic_wpm,
+            cowos_wpm=capacity_series("cowos", years, fp.cowos_capacity_growth),
+            dram_wpm=capacity_series("dram", years, fp.dram_capacity_growth),
+            wfe_hist=wfe_hist,
+            euv_shipped=np.stack([low_d, np.broadcast_to(high_d, (n, len(years)))], axis=-1),
+            euv_installed_before=float(before),
+        )
+        out.update(
+            logic_wafers=m["logic_wafers"],
+            logic_capacity=m["logic_capacity"],
+            ai_share_logic=m["ai_share_logic"],
+            logic_wafer_cost=m["logic_wafer_cost"],
+            cowos_wafers=m["cowos_wafers"],
+            cowos_wafers_total=m["cowos_wafers"].sum(axis=-1),
+            cowos_capacity=m["cowos_capacity"],
+            hbm_bits=m["hbm_bits"],
+            hbm_stacks=m["hbm_stacks"],
+            hbm_wafers=m["hbm_wafers"],
+            hbm_share_dram=m["hbm_share_dram"],
+            wfe_usd=m["wfe"],
+            wfe_total_usd=m["wfe"].sum(axis=-1),
+            euv_tools_needed=m["euv_tools_needed"],
+            euv_tools_needed_ai=m["euv_tools_needed_ai"],
+            euv_tools_installed=m["euv_tools_installed"],
+            cleanroom_m2=m["cleanroom_m2"],
+            xpus_supportable=m["supportable"],
+        )
 
     def run(self, draws: int = 1, seed: int = 0, sampler: str | None = None) -> xr.Dataset:
         """Run the chain and return a labelled Dataset (dims draw, year, ...)."""
@@ -139,6 +290,12 @@ class Chain:
             "workload": list(DemandSection.WORKLOADS),
             "accelerator": self.accelerators,
             "use": ["inference", "training", "other_ai"],
+            "vendor": list(VENDORS),
+            "company": list(COMPANIES),
+            "node": list(NODE_FAMILIES),
+            "application": list(fab.WFE_APPLICATIONS),
+            "layer": list(fab.SUPPLY_LAYERS),
+            "vintage": self.sim_years,
         }
         attrs = {
             "scenario": self.scenario.name,

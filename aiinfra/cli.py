@@ -323,6 +323,76 @@ def catalog(
     out_console.print(table)
 
 
+fab_app = typer.Typer(help="Manufacturing calculators.", no_args_is_help=True)
+app.add_typer(fab_app, name="fab")
+
+
+@fab_app.command("die")
+@handles_errors
+def fab_die(
+    area: Annotated[float, typer.Option("--area", help="Die area [mm²].")],
+    node: Annotated[str, typer.Option("--node", help="Process node (N12, N7, N5, N4, N3, N2).")],
+    d0: Annotated[
+        float | None, typer.Option("--d0", help="Defect density [/cm²]; default: mature node.")
+    ] = None,
+    model: Annotated[str, typer.Option("--model", help="Yield model.")] = "negative_binomial",
+    alpha: Annotated[float, typer.Option("--alpha", help="Clustering parameter.")] = 3.0,
+    edge_exclusion: Annotated[
+        float, typer.Option("--edge-exclusion", help="Edge exclusion [mm].")
+    ] = 0.0,
+    wafer_price: Annotated[
+        float | None, typer.Option("--wafer-price", help="Wafer price [USD]; default: node.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Dies per 300 mm wafer, yield, good dies and cost per good die."""
+    from aiinfra.catalogs import read_csv
+    from aiinfra.layers import fab
+
+    nodes = {r["node"]: r for r in read_csv("process_nodes.csv")}
+    problems = []
+    if node not in nodes:
+        problems.append(f"--node: {node!r} is not known; use one of {', '.join(nodes)}")
+    if not 1.0 <= area <= 60000.0:
+        problems.append(f"--area: {area:g} mm² is not allowed; use 1 to 60000")
+    if d0 is not None and not 0.0 <= d0 <= 100.0:
+        problems.append(f"--d0: {d0:g} is not allowed; use 0 to 100 defects/cm²")
+    if model not in fab.YIELD_MODELS:
+        problems.append(f"--model: {model!r} is not known; use {', '.join(fab.YIELD_MODELS)}")
+    if not 0.0 < alpha <= 1000.0:
+        problems.append(f"--alpha: {alpha:g} is not allowed; use a value in (0, 1000]")
+    if not 0.0 <= edge_exclusion < 50.0:
+        problems.append(f"--edge-exclusion: {edge_exclusion:g} is not allowed; use 0 to 50 mm")
+    if wafer_price is not None and not 0.0 < wafer_price < 1e7:
+        problems.append(f"--wafer-price: {wafer_price:g} is not allowed; use 0 to 1e7 USD")
+    if problems:
+        _fail(problems)
+    row = nodes[node]
+    d0_v = float(row["d0_mature_per_cm2"]) if d0 is None else d0
+    price = float(row["wafer_price_usd"]) if wafer_price is None else wafer_price
+    gross = float(fab.gross_dies_per_wafer(area, edge_exclusion_mm=edge_exclusion))
+    yld = float(fab.YIELD_MODELS[model](area, d0_v, alpha))
+    good = gross * yld
+    out = {
+        "gross_dies_per_wafer": gross,
+        "yield": yld,
+        "good_dies_per_wafer": good,
+        "wafer_price_usd": price,
+        "cost_per_good_die_usd": float(fab.cost_per_good_die(price, good)),
+        "d0_per_cm2": d0_v,
+        "model": model,
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(out) + "\n")
+        return
+    table = Table(title=f"{area:g} mm² die on {node} (300 mm wafer)")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for k, v in out.items():
+        table.add_row(k, f"{v:,.4g}" if isinstance(v, float) else str(v))
+    out_console.print(table)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: internal errors become one line (exit 1)."""
     try:

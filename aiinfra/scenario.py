@@ -46,7 +46,13 @@ class Section(BaseModel):
 class HorizonSection(Section):
     """Years simulated (calendar years, inclusive)."""
 
-    start: int = Field(2023, ge=2000, le=2100, description="First simulated year.")
+    start: int = Field(
+        2023,
+        ge=2023,
+        le=2100,
+        description="First reported year (the chain always simulates from 2023, where the "
+        "history data start).",
+    )
     end: int = Field(2035, ge=2000, le=2100, description="Last simulated year (inclusive).")
 
     @model_validator(mode="after")
@@ -196,43 +202,29 @@ class ShapesSection(Section):
     reasoning: WorkloadShape = WorkloadShape(input_tokens=5000, output_tokens=6000)
 
 
-# Share of the active AI accelerator fleet by type (installed base, not shipments).
+# Deployment mix of new shipments by type after the history years (2023-2025 come from
+# data/shipments_history.csv). Assumption: NVIDIA roadmap (GB300 2025-26, Rubin 2026-27),
+# Google TPU v7, AWS Trainium3, other custom ASICs (Meta, Microsoft, OpenAI-Broadcom).
 DEFAULT_MIX: dict[int, dict[str, float]] = {
-    2023: {"A100-SXM": 0.45, "H100-SXM": 0.25, "TPU-v5e": 0.1, "TPU-v5p": 0.1, "custom-ASIC": 0.1},
-    2025: {
-        "A100-SXM": 0.12,
-        "H100-SXM": 0.3,
-        "H200-SXM": 0.12,
-        "B200": 0.08,
-        "GB200": 0.06,
-        "MI300X": 0.05,
-        "TPU-v5e": 0.05,
-        "TPU-v5p": 0.04,
-        "TPU-v6e": 0.06,
-        "Trainium2": 0.05,
-        "custom-ASIC": 0.07,
-    },
-    2027: {
-        "H100-SXM": 0.12,
-        "H200-SXM": 0.08,
-        "B200": 0.1,
-        "GB200": 0.12,
-        "GB300": 0.16,
+    2026: {
+        "GB300": 0.3,
+        "B200": 0.06,
         "Rubin": 0.06,
         "MI355X": 0.05,
-        "TPU-v6e": 0.05,
-        "TPU-v7": 0.1,
-        "Trainium3": 0.06,
-        "custom-ASIC": 0.1,
+        "TPU-v7": 0.2,
+        "Trainium3": 0.1,
+        "Trainium2": 0.05,
+        "custom-ASIC": 0.18,
     },
-    2030: {
-        "GB300": 0.15,
-        "Rubin": 0.45,
-        "MI355X": 0.05,
-        "TPU-v7": 0.15,
-        "Trainium3": 0.08,
-        "custom-ASIC": 0.12,
+    2027: {
+        "Rubin": 0.38,
+        "GB300": 0.1,
+        "MI355X": 0.06,
+        "TPU-v7": 0.2,
+        "Trainium3": 0.12,
+        "custom-ASIC": 0.14,
     },
+    2030: {"Rubin": 0.5, "MI355X": 0.06, "TPU-v7": 0.18, "Trainium3": 0.1, "custom-ASIC": 0.16},
 }
 
 
@@ -287,7 +279,8 @@ class ComputeSection(Section):
     )
     mix: dict[Annotated[int, Strict(False)], dict[str, float]] = Field(
         default_factory=lambda: {y: dict(m) for y, m in DEFAULT_MIX.items()},
-        description="Share of the active fleet by accelerator, by year (interpolated).",
+        description="Deployment mix of new shipments by accelerator, by year (interpolated; "
+        "history years use data/shipments_history.csv).",
     )
     shapes: ShapesSection = ShapesSection()
 
@@ -321,15 +314,71 @@ class ComputeSection(Section):
 
 
 class FleetSection(Section):
-    """Fleet layer (shipments, installed base)."""
+    """Fleet layer: service life and how fast the history-built fleet gap closes."""
 
     lifetime_years: Q("year", gt=0) = Field(
-        5.0, description="Average service life of an accelerator."
+        5.0, description="Mean service life of an accelerator (Weibull, shape 3)."
+    )
+    gap_halflife: Q("year", gt=0) = Field(
+        3.0,
+        description="Half-life of the fleet gap (installed / physics need at the last "
+        "history year) after history ends.",
     )
 
 
 class FabSection(Section):
-    """Manufacturing layer (wafers, CoWoS, HBM, WFE, EUV)."""
+    """Manufacturing layer: dies, yield, logic wafers, CoWoS, HBM, WFE, EUV."""
+
+    yield_model: Literal["poisson", "murphy", "negative_binomial"] = Field(
+        "negative_binomial", description="Die yield model."
+    )
+    yield_alpha: Q("", gt=0) = Field(3.0, description="Defect clustering (negative binomial).")
+    d0_scale: Q("", gt=0) = Field(1.0, description="Multiplier on catalog defect densities.")
+    edge_exclusion_mm: Q("mm", lt=50) = Field(3.0, description="Wafer edge exclusion.")
+    max_ai_share_logic: Q("", gt=0, le=1) = Field(
+        0.5, description="Largest share of a leading-edge node's wafers AI chips can take."
+    )
+    logic_capacity_growth: Q("", ge=-0.5) = Field(
+        0.08, description="Yearly growth of leading-edge capacity after the data years."
+    )
+    cowos_capacity_growth: Q("", ge=-0.5) = Field(
+        0.25, description="Yearly growth of CoWoS capacity after the data years."
+    )
+    cowos_yield: Q("", gt=0, le=1) = Field(0.95, description="Interposer/assembly yield.")
+    hbm_die_yield: Q("", gt=0, le=1) = Field(0.85, description="HBM core DRAM die yield.")
+    hbm_stack_yield: Q("", gt=0, le=1) = Field(0.8, description="HBM stacking (TSV) yield.")
+    hbm_share_2023: Q("", gt=0, le=1) = Field(
+        0.05, description="Share of DRAM wafer capacity able to make HBM in 2023."
+    )
+    hbm_share_growth: Q("", ge=0) = Field(0.4, description="Yearly growth of that share.")
+    hbm_share_max: Q("", gt=0, le=1) = Field(0.35, description="Ceiling of the HBM share.")
+    dram_capacity_growth: Q("", ge=-0.5) = Field(
+        0.04, description="Yearly growth of DRAM wafer capacity after the data years."
+    )
+    equipment_share: Q("", gt=0, le=1) = Field(
+        0.75, description="Share of fab capex spent on wafer-fab equipment."
+    )
+    dram_capex_per_wpm: Q("USD", gt=0) = Field(
+        120000.0, description="Fab capex per DRAM wafer/month of HBM-capable capacity."
+    )
+    cowos_capex_per_wpm: Q("USD", gt=0) = Field(
+        100000.0, description="Capex per CoWoS wafer/month (packaging tools counted as WFE)."
+    )
+    non_ai_wfe_growth: Q("", ge=-0.5) = Field(
+        0.03, description="Yearly growth of WFE not driven by AI after the history years."
+    )
+    euv_exposures_per_tool_year: Q("", gt=0) = Field(
+        6.5e5, description="Wafer exposures one EUV scanner makes per year (~100 wph, 75 %)."
+    )
+    euv_low_na_per_year: Q("1/year", ge=0) = Field(
+        50.0, description="Low-NA EUV scanners shipped per year after the data years."
+    )
+    high_na_per_year: Q("1/year", ge=0) = Field(
+        8.0, description="High-NA EUV scanners shipped per year from 2026."
+    )
+    high_na_throughput_factor: Q("", gt=0) = Field(
+        1.0, description="High-NA exposures per year relative to a low-NA tool."
+    )
 
 
 class NetworkSection(Section):

@@ -87,6 +87,52 @@ register("shipments_needed_h100e", "device/year", DY, "compute",
 register("token_rate_needed", "token/s", DY, "compute", "Token rate capacity needed",
          "Average token rate divided by utilisation (provisioned serving capacity).")  # fmt: skip
 
+# ----------------------------------------------------------------- fleet
+register("shipments", "device/year", DYA, "fleet", "XPU shipments by type",
+         "History 2023-2025 (data/shipments_history.csv), then what the need requires "
+         "beyond the surviving fleet.")  # fmt: skip
+register("shipments_total", "device/year", DY, "fleet", "XPU shipments (seed figure 2)")
+register("shipments_by_vendor", "device/year", ("draw", "year", "vendor"), "fleet",
+         "XPU shipments by vendor")  # fmt: skip
+register("installed_base", "device", DYA, "fleet", "Installed XPUs by type (end of year)")
+register("installed_total", "device", DY, "fleet", "Installed XPUs (end of year)")
+register("installed_by_vintage", "device", ("draw", "year", "vintage"), "fleet",
+         "Installed XPUs by shipment year")  # fmt: skip
+register("installed_h100e", "device", DY, "fleet", "Installed H100-equivalents",
+         "Installed units weighted by dense FP8 FLOP/s relative to an H100 SXM.")  # fmt: skip
+register("retirements", "device/year", DY, "fleet", "XPUs retired")
+register("fleet_gap", "1", DY, "fleet", "Fleet gap",
+         "Installed fleet over the physics need at history years; decays afterwards.")  # fmt: skip
+register("fleet_coverage", "1", DY, "fleet", "Fleet coverage",
+         "Share of the (gap-adjusted) need the installed fleet can serve.")  # fmt: skip
+
+# ----------------------------------------------------------------- fab
+DYN = ("draw", "year", "node")
+register("logic_wafers", "wafer/year", DYN, "fab", "Logic wafer starts for XPUs by node")
+register("logic_capacity", "wafer/year", DYN, "fab", "Leading-edge logic capacity by node")
+register("ai_share_logic", "1", DYN, "fab", "AI share of logic capacity by node")
+register("logic_wafer_cost", "USD/year", DY, "fab", "Foundry revenue from XPU logic wafers")
+register("cowos_wafers", "wafer/year", ("draw", "year", "company"), "fab",
+         "CoWoS wafers by company (seed figure 4)")  # fmt: skip
+register("cowos_wafers_total", "wafer/year", DY, "fab", "CoWoS wafers")
+register("cowos_capacity", "wafer/year", DY, "fab", "CoWoS capacity")
+register("hbm_bits", "bit/year", DY, "fab", "HBM bits shipped")
+register("hbm_stacks", "1/year", DY, "fab", "HBM stacks shipped")
+register("hbm_wafers", "wafer/year", DY, "fab", "DRAM wafer starts for HBM")
+register("hbm_share_dram", "1", DY, "fab", "HBM share of DRAM wafer capacity")
+register("wfe_usd", "USD/year", ("draw", "year", "application"), "fab",
+         "WFE spend by application (seed figure 3)",
+         "History 2022-2025 (SEMI); later non-AI WFE grows slowly and AI capacity additions "
+         "(logic for XPUs, HBM, CoWoS) are bought a year ahead.")  # fmt: skip
+register("wfe_total_usd", "USD/year", DY, "fab", "WFE spend")
+register("euv_tools_needed", "1", DY, "fab", "EUV scanners needed by leading-edge capacity")
+register("euv_tools_needed_ai", "1", DY, "fab", "EUV scanners needed by AI logic wafers")
+register("euv_tools_installed", "1", DY, "fab", "EUV scanners installed (low-NA equivalents)")
+register("cleanroom_m2", "m^2", DY, "fab", "Leading-edge cleanroom area")
+register("xpus_supportable", "device/year", ("draw", "year", "layer"), "fab",
+         "XPUs supportable per year by each manufacturing layer",
+         "Capacity divided by the per-XPU requirement of the year's shipment mix.")  # fmt: skip
+
 # Variables printed by `aiinfra run` (name, scale, display unit).
 HEADLINE: list[tuple[str, float, str]] = [
     ("arr_usd", 1e-9, "bn USD"),
@@ -94,6 +140,10 @@ HEADLINE: list[tuple[str, float, str]] = [
     ("training_flop", 1e-27, "1e27 FLOP/yr"),
     ("xpus_needed_total", 1e-6, "M units"),
     ("shipments_needed", 1e-6, "M units/yr"),
+    ("shipments_total", 1e-6, "M units/yr"),
+    ("installed_total", 1e-6, "M units"),
+    ("cowos_wafers_total", 1e-3, "k wafers/yr"),
+    ("wfe_total_usd", 1e-9, "bn USD"),
     ("h100e_needed", 1e-6, "M H100e"),
     ("shipments_needed_h100e", 1e-6, "M H100e/yr"),
 ]

@@ -625,7 +625,7 @@ def requirements(
     rates : dict or None
         :func:`serving_tables` output, or None for the ``fixed_throughput`` model.
     mix : ndarray, (year, type)
-        Fleet shares by type [1].
+        Deployment mix by type [1].
     train_flops, software_eff, h100e : ndarray, (type,)
         Dense peak at the training precision [FLOP/s], software efficiency [1]
         and H100-equivalents per unit [1].
@@ -633,11 +633,19 @@ def requirements(
     Returns
     -------
     dict of ndarray
-        ``xpus_by_type`` (draw, year, type), ``xpus_by_workload`` (draw, year,
-        workload), ``xpus_by_use`` (draw, year, use: inference, training,
-        other AI), ``xpus_total``, ``h100e_total``, ``shipments_needed`` and
-        ``shipments_needed_h100e`` [units/yr], ``token_rate_needed`` [token/s]
-        (draw, year).
+        ``need_per_type`` (draw, year, type): devices of each type that would
+        do all the year's work alone; ``xpus_by_type`` (draw, year, type),
+        ``xpus_by_workload`` (draw, year, workload), ``xpus_by_use`` (draw,
+        year, use: inference, training, other AI) for a fleet in the deployment
+        mix; ``xpus_total``, ``h100e_total``, ``shipments_needed``,
+        ``shipments_needed_h100e`` [units/yr] and ``token_rate_needed``
+        [token/s] (draw, year).
+
+    Notes
+    -----
+    With ``N_t`` type-t devices able to do all the work, a fleet split by
+    shares ``m_t`` needs ``N = 1 / Σ_t (m_t / N_t)`` devices (work flows to
+    each type in proportion to its capacity).
     """
     gain = np.exp(
         np.log1p(p.efficiency_gain)[:, None]
@@ -646,40 +654,46 @@ def requirements(
         * (1.0 - np.exp2(-t / p.efficiency_gain_halflife[:, None]))
     )
     util = p.utilisation[:, None]
-    available = SECONDS_PER_YEAR * util * p.production_efficiency[:, None] * gain
+    available = SECONDS_PER_YEAR * util * p.production_efficiency[:, None] * gain  # (draw, year)
     computed_in = input_tokens * (1.0 - p.prefix_cache_hit[:, None, None])
     if rates is not None:
-        inf = xpus_required(
-            prefill_tokens=computed_in,
-            output_tokens=output_tokens,
-            prefill_rate=rates["prefill_rate"],
-            decode_rate=rates["decode_rate"],
-            mix=mix,
-            available_s=available,
-        )
-        inf_total, inf_w = inf["devices"], inf["by_workload"]
+        inv_p = 1.0 / rates["prefill_rate"]  # (type, workload) device-seconds per token
+        inv_d = 1.0 / rates["decode_rate"]
     else:
-        tokens = computed_in + output_tokens
-        per_unit = (mix * h100e[None]).sum(axis=-1)  # H100e per average unit, (year,)
-        rate = p.fixed_tokens_per_s[:, None] * per_unit[None]
-        inf_w = tokens / (rate * available)[..., None]
-        inf_total = inf_w.sum(axis=-1)
-    train_rate = (mix * (train_flops * software_eff)[None]).sum(axis=-1)  # FLOP/s per unit
-    per_device_year = (
-        train_rate[None] * p.training_mfu[:, None] * p.training_goodput[:, None] * SECONDS_PER_YEAR
-    )
-    train = training_flop / per_device_year
+        per_tok = 1.0 / (p.fixed_tokens_per_s[:, None, None, None] * h100e[None, None, :, None])
+        inv_p = inv_d = None
+    if inv_p is not None:
+        n_inf = (computed_in @ inv_p.T + output_tokens @ inv_d.T) / available[..., None]
+    else:
+        tokens = (computed_in + output_tokens)[:, :, None, :]
+        n_inf = (tokens * per_tok).sum(axis=-1) / available[..., None]
+    train_rate = train_flops * software_eff  # FLOP/s per device, (type,)
+    per_device_year = (p.training_mfu[:, None] * p.training_goodput[:, None] * SECONDS_PER_YEAR)[
+        ..., None
+    ] * train_rate[None, None]
+    n_train = training_flop[..., None] / per_device_year
     other_share = p.other_ai_share_2023[:, None] * np.power(
         1.0 - p.other_ai_share_decline[:, None], t
     )
-    llm = inf_total + train
-    total = llm / (1.0 - other_share)
+    n_all = (n_inf + n_train) / (1.0 - other_share[..., None])  # (draw, year, type)
+    c = mix[None] / n_all
+    total = 1.0 / c.sum(axis=-1)
+    w = c * total[..., None]  # work share by type
+    inf = total * (w * n_inf / n_all).sum(axis=-1)
+    train = total * (w * n_train / n_all).sum(axis=-1)
+    if inv_p is not None:
+        cw = w / available[..., None] / n_all * total[..., None]
+        by_w = computed_in * (cw @ inv_p) + output_tokens * (cw @ inv_d)
+    else:
+        by_w = computed_in + output_tokens
+    by_w = by_w / by_w.sum(axis=-1, keepdims=True) * inf[..., None]
     by_type = total[..., None] * mix[None]
     h100e_total = (by_type * h100e[None, None]).sum(axis=-1)
     return {
+        "need_per_type": n_all,
         "xpus_by_type": by_type,
-        "xpus_by_workload": inf_w,
-        "xpus_by_use": np.stack([inf_total, train, total - llm], axis=-1),
+        "xpus_by_workload": by_w,
+        "xpus_by_use": np.stack([inf, train, total - inf - train], axis=-1),
         "xpus_total": total,
         "h100e_total": h100e_total,
         "shipments_needed": shipments_needed(total, lifetime),

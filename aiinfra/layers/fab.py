@@ -1,0 +1,373 @@
+"""Fab layer: dies, yield, logic wafers, CoWoS, HBM, WFE and EUV.
+
+Pure, vectorised functions; areas in mm², defect densities in /cm², wafers
+are 300 mm wafer starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "RETICLE_MM2",
+    "WAFER_DIAMETER_MM",
+    "YIELD_MODELS",
+    "cost_per_good_die",
+    "defect_density",
+    "dies_per_wafer_grid",
+    "euv_tools_needed",
+    "good_dies_per_wafer",
+    "gross_dies_per_wafer",
+    "hbm_dram_wafers",
+    "interposers_per_wafer",
+    "wfe_for_capacity",
+    "yield_murphy",
+    "yield_negative_binomial",
+    "yield_poisson",
+]
+
+WAFER_DIAMETER_MM = 300.0
+RETICLE_MM2 = 26.0 * 33.0  # 858 mm², one lithography field
+
+
+def gross_dies_per_wafer(
+    area_mm2: Any, diameter_mm: float = WAFER_DIAMETER_MM, edge_exclusion_mm: Any = 0.0
+) -> np.ndarray:
+    """Gross (candidate) dies per wafer [1].
+
+    ``DPW = π (d/2)² / A - π d / sqrt(2 A)`` with ``d`` the usable diameter
+    (wafer diameter minus twice the edge exclusion). The second term removes
+    the partial dies along the edge (de Vries, 2005); accurate to a few percent
+    for dies well below the wafer size. Returns 0 where the die does not fit.
+
+    Parameters
+    ----------
+    area_mm2 : array_like
+        Die area [mm²].
+    diameter_mm : float
+        Wafer diameter [mm].
+    edge_exclusion_mm : array_like
+        Unusable ring at the wafer edge [mm].
+    """
+    a = np.asarray(area_mm2, dtype=float)
+    d = diameter_mm - 2.0 * np.asarray(edge_exclusion_mm, dtype=float)
+    dpw = np.pi * (d / 2.0) ** 2 / a - np.pi * d / np.sqrt(2.0 * a)
+    return np.maximum(dpw, 0.0)
+
+
+def dies_per_wafer_grid(
+    width_mm: float,
+    height_mm: float,
+    diameter_mm: float = WAFER_DIAMETER_MM,
+    edge_exclusion_mm: float = 3.0,
+    offsets: int = 12,
+) -> int:
+    """Exact count of ``width x height`` rectangles on a grid inside the usable circle [1].
+
+    The edge-exclusion version of dies per wafer: rectangles on a regular grid
+    whose four corners lie within radius ``d/2 - edge``, maximised over
+    ``offsets²`` grid shifts. Better than the closed form for large dies such
+    as CoWoS interposers (e.g. ~16 B200-size 2,830 mm² interposers per wafer).
+    """
+    r = diameter_mm / 2.0 - edge_exclusion_mm
+    best = 0
+    for ox in np.linspace(0.0, width_mm, offsets, endpoint=False):
+        xs = np.arange(-r - width_mm + ox, r + width_mm, width_mm)
+        cx = np.maximum(np.abs(xs), np.abs(xs + width_mm))
+        for oy in np.linspace(0.0, height_mm, offsets, endpoint=False):
+            ys = np.arange(-r - height_mm + oy, r + height_mm, height_mm)
+            cy = np.maximum(np.abs(ys), np.abs(ys + height_mm))
+            best = max(best, int((cx[None, :] ** 2 + cy[:, None] ** 2 <= r * r).sum()))
+    return best
+
+
+INTERPOSER_ASPECT = 0.6  # width/height of CoWoS interposers (assumption: ~40 x 70 mm for B200)
+
+
+def interposers_per_wafer(area_mm2: Any, aspect: float = INTERPOSER_ASPECT) -> np.ndarray:
+    """Interposers per 300 mm CoWoS wafer for each area [1] (grid count, 3 mm edge)."""
+    areas = np.atleast_1d(np.asarray(area_mm2, dtype=float))
+    out = [dies_per_wafer_grid(np.sqrt(a * aspect), a / np.sqrt(a * aspect)) for a in areas]
+    return np.asarray(out, dtype=float).reshape(np.shape(area_mm2))
+
+
+def yield_poisson(area_mm2: Any, d0_per_cm2: Any) -> np.ndarray:
+    """Poisson yield ``exp(-A·D0)`` [1] (A in cm²)."""
+    return np.exp(-np.asarray(area_mm2, dtype=float) / 100.0 * d0_per_cm2)
+
+
+def yield_murphy(area_mm2: Any, d0_per_cm2: Any) -> np.ndarray:
+    """Murphy yield ``((1 - exp(-A·D0)) / (A·D0))²`` [1]."""
+    ad = np.asarray(area_mm2, dtype=float) / 100.0 * np.asarray(d0_per_cm2, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y = np.where(ad > 0, ((1.0 - np.exp(-ad)) / np.where(ad > 0, ad, 1.0)) ** 2, 1.0)
+    return y
+
+
+def yield_negative_binomial(area_mm2: Any, d0_per_cm2: Any, alpha: Any = 3.0) -> np.ndarray:
+    """Negative-binomial (Stapper) yield ``(1 + A·D0/α)^(-α)`` [1].
+
+    ``alpha`` is the defect clustering parameter (≈2-4 for modern logic; large
+    α tends to Poisson).
+    """
+    ad = np.asarray(area_mm2, dtype=float) / 100.0 * np.asarray(d0_per_cm2, dtype=float)
+    return np.power(1.0 + ad / alpha, -np.asarray(alpha, dtype=float))
+
+
+YIELD_MODELS: Mapping[str, Callable[..., np.ndarray]] = {
+    "poisson": lambda a, d0, alpha=3.0: yield_poisson(a, d0),
+    "murphy": lambda a, d0, alpha=3.0: yield_murphy(a, d0),
+    "negative_binomial": yield_negative_binomial,
+}
+
+
+def defect_density(
+    year: Any, ramp_year: Any, d0_initial: Any, d0_mature: Any, tau_years: Any
+) -> np.ndarray:
+    """Defect density of a node that matures after its volume ramp [/cm²].
+
+    ``D0(y) = D0_mature + (D0_initial - D0_mature) · exp(-(y - ramp)/τ)`` for
+    ``y >= ramp``, ``D0_initial`` before.
+    """
+    age = np.maximum(np.asarray(year, dtype=float) - ramp_year, 0.0)
+    return d0_mature + (np.asarray(d0_initial) - d0_mature) * np.exp(-age / tau_years)
+
+
+def good_dies_per_wafer(
+    area_mm2: Any,
+    d0_per_cm2: Any,
+    *,
+    model: str = "negative_binomial",
+    alpha: Any = 3.0,
+    edge_exclusion_mm: Any = 0.0,
+) -> np.ndarray:
+    """Gross dies x yield [1]."""
+    if model not in YIELD_MODELS:
+        msg = f"unknown yield model {model!r}; known: {', '.join(YIELD_MODELS)}"
+        raise ValueError(msg)
+    gross = gross_dies_per_wafer(area_mm2, edge_exclusion_mm=edge_exclusion_mm)
+    return gross * YIELD_MODELS[model](area_mm2, d0_per_cm2, alpha)
+
+
+def cost_per_good_die(wafer_price_usd: Any, good_dies: Any) -> np.ndarray:
+    """Wafer price / good dies per wafer [USD]; inf where no good die."""
+    g = np.asarray(good_dies, dtype=float)
+    with np.errstate(divide="ignore"):
+        return np.where(g > 0, np.asarray(wafer_price_usd) / np.where(g > 0, g, 1.0), np.inf)
+
+
+def hbm_dram_wafers(
+    stacks: Any,
+    dies_per_stack: Any,
+    die_area_mm2: Any,
+    *,
+    die_yield: Any = 0.85,
+    stack_yield: Any = 0.8,
+) -> np.ndarray:
+    """DRAM wafer starts needed for HBM stacks [wafers].
+
+    ``stacks · dies_per_stack / (DPW(die) · die_yield) / stack_yield``: core
+    DRAM dies only (the base logic die comes from a logic process).
+    """
+    dpw = gross_dies_per_wafer(die_area_mm2, edge_exclusion_mm=3.0)
+    return np.asarray(stacks) * dies_per_stack / (dpw * die_yield) / stack_yield
+
+
+def wfe_for_capacity(delta_wpm: Any, capex_per_wpm_usd: Any, equipment_share: Any) -> np.ndarray:
+    """Equipment spend for a capacity addition [USD].
+
+    ``max(Δcapacity, 0) · capex per wafer/month · equipment share``.
+    """
+    return np.maximum(np.asarray(delta_wpm, dtype=float), 0.0) * capex_per_wpm_usd * equipment_share
+
+
+def euv_tools_needed(
+    wafers_per_year: Any, exposures_per_wafer: Any, wafers_per_tool_year: Any
+) -> np.ndarray:
+    """EUV scanners needed [tools]: exposures / exposures one tool makes per year."""
+    return np.asarray(wafers_per_year) * exposures_per_wafer / wafers_per_tool_year
+
+
+WFE_APPLICATIONS = ("foundry_logic", "dram", "nand", "other")
+SUPPLY_LAYERS = ("logic", "cowos", "hbm", "euv")
+
+
+def _annual(wpm_end: np.ndarray, wpm_start: np.ndarray) -> np.ndarray:
+    """Wafers per year from start/end-of-year wafers/month (linear ramp)."""
+    return 6.0 * (wpm_start + wpm_end)
+
+
+def _start_of_year(wpm_end: np.ndarray) -> np.ndarray:
+    """Previous year's end as this year's start, along axis 1 (first year back-cast)."""
+    first = wpm_end[:, :1] ** 2 / np.maximum(wpm_end[:, 1:2], 1e-9)
+    return np.concatenate([first, wpm_end[:, :-1]], axis=1)
+
+
+def _next_year(x: np.ndarray) -> np.ndarray:
+    """Next year's value along axis 1 (last year extrapolated at the last growth)."""
+    last = x[:, -1:] ** 2 / np.maximum(x[:, -2:-1], 1e-9)
+    return np.concatenate([x[:, 1:], last], axis=1)
+
+
+def _per_unit(mix: np.ndarray, per_type: np.ndarray) -> np.ndarray:
+    """Mix-weighted requirement per XPU: Σ_t m_t · r_t (broadcast over draws)."""
+    return (mix * per_type).sum(axis=-1)
+
+
+def manufacturing(
+    *,
+    years: np.ndarray,
+    shipments: np.ndarray,
+    mix: np.ndarray,
+    tables: Mapping[str, np.ndarray],
+    node_tables: Mapping[str, np.ndarray],
+    p: Any,
+    logic_wpm: np.ndarray,
+    cowos_wpm: np.ndarray,
+    dram_wpm: np.ndarray,
+    wfe_hist: np.ndarray,
+    euv_shipped: np.ndarray,
+    euv_installed_before: float,
+) -> dict[str, np.ndarray]:
+    """Wafers, packaging, memory, equipment and tools behind the XPU shipments.
+
+    Parameters
+    ----------
+    years : ndarray, (year,)
+        Calendar years.
+    shipments : ndarray, (draw, year, type)
+        XPUs shipped [units/yr].
+    mix : ndarray, (draw, year, type)
+        Shipment mix used to express capacities as XPUs supportable [1].
+    tables, node_tables : mapping
+        :func:`aiinfra.catalogs.fleet_tables` and ``node_family_tables``.
+    p : namespace
+        Sampled ``fab`` section, arrays (draw,).
+    logic_wpm : ndarray, (draw, year, node)
+        Leading-edge logic capacity, end of year [wafers/month].
+    cowos_wpm, dram_wpm : ndarray, (draw, year)
+        CoWoS and DRAM capacity, end of year [wafers/month].
+    wfe_hist : ndarray, (year, application)
+        Historical WFE [USD/yr]; NaN for modelled years.
+    euv_shipped : ndarray, (draw, year, 2)
+        Low-NA and High-NA scanners shipped [tools/yr].
+    euv_installed_before : float
+        Scanners installed before the first year [tools].
+
+    Returns
+    -------
+    dict of ndarray
+        Logic wafers by node, CoWoS wafers by company, HBM bits/stacks/wafers,
+        WFE by application, EUV tools needed and installed, cleanroom area,
+        capacities and ``supportable`` (draw, year, layer) XPUs per layer.
+    """
+
+    def col(x: Any) -> np.ndarray:  # (draw,) -> (draw, 1, 1)
+        return np.asarray(x)[:, None, None]
+
+    # logic dies and wafers ------------------------------------------------------------
+    d0 = defect_density(
+        years[:, None], tables["ramp_year"], tables["d0_initial"], tables["d0_mature"],
+        tables["d0_tau"],
+    )[None] * col(p.d0_scale)  # fmt: skip
+    area = tables["die_area_mm2"][None, None]
+    gross = gross_dies_per_wafer(area, edge_exclusion_mm=col(p.edge_exclusion_mm))
+    die_yield = YIELD_MODELS[p.yield_model](area, d0, col(p.yield_alpha))
+    good = gross * die_yield  # (draw, year, type)
+    wafers_per_unit = tables["die_count"][None, None] / good  # logic wafers per XPU
+    logic_wafers_t = shipments * wafers_per_unit
+    logic_wafers = logic_wafers_t @ tables["node_map"]  # (draw, year, node)
+    logic_cost = (logic_wafers_t * tables["wafer_price"][None, None]).sum(axis=-1)
+    logic_cap = _annual(logic_wpm, _start_of_year(logic_wpm))  # (draw, year, node)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ai_share_logic = np.where(logic_cap > 0, logic_wafers / logic_cap, 0.0)
+    # wafers per average XPU on each node (draw, year, node)
+    w_node = np.einsum("dyt,dyt,tn->dyn", mix, wafers_per_unit, tables["node_map"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sup_node = np.where(w_node > 0, logic_cap * col(p.max_ai_share_logic) / w_node, np.inf)
+    sup_logic = sup_node.min(axis=-1)
+    # CoWoS -----------------------------------------------------------------------------
+    ipw = tables["interposers_per_wafer"][None, None]
+    cowos_per_unit = 1.0 / (ipw * col(p.cowos_yield))
+    cowos_t = shipments * cowos_per_unit
+    cowos_by_company = cowos_t @ tables["company_map"]
+    cowos_cap = _annual(cowos_wpm, _start_of_year(cowos_wpm))
+    sup_cowos = cowos_cap / _per_unit(mix, cowos_per_unit)
+    # HBM -------------------------------------------------------------------------------
+    stacks_t = shipments * tables["hbm_stacks"][None, None]
+    gb_t = shipments * tables["hbm_gb"][None, None]
+    dies_per_stack = tables["hbm_gb"] / tables["hbm_stacks"] / tables["hbm_die_gb"]
+    hbm_wafers_per_unit = hbm_dram_wafers(
+        tables["hbm_stacks"][None, None], dies_per_stack[None, None],
+        tables["hbm_die_area_mm2"][None, None], die_yield=col(p.hbm_die_yield),
+        stack_yield=col(p.hbm_stack_yield),
+    )  # fmt: skip
+    hbm_wafers = (shipments * hbm_wafers_per_unit).sum(axis=-1)
+    dram_cap = _annual(dram_wpm, _start_of_year(dram_wpm))
+    t = years - years[0]
+    hbm_share_cap = np.minimum(
+        p.hbm_share_2023[:, None] * np.power(1.0 + p.hbm_share_growth[:, None], t),
+        p.hbm_share_max[:, None],
+    )
+    hbm_cap = dram_cap * hbm_share_cap
+    sup_hbm = hbm_cap / _per_unit(mix, hbm_wafers_per_unit)
+    # EUV -------------------------------------------------------------------------------
+    per_tool = p.euv_exposures_per_tool_year[:, None]
+    installed_low = euv_installed_before + np.cumsum(euv_shipped[..., 0], axis=1)
+    installed_high = np.cumsum(euv_shipped[..., 1], axis=1)
+    euv_installed = installed_low + installed_high * p.high_na_throughput_factor[:, None]
+    exposures = node_tables["euv_exposures"]
+    euv_need_total = (logic_cap * exposures).sum(axis=-1) / per_tool
+    euv_need_ai = (logic_wafers * exposures).sum(axis=-1) / per_tool
+    euv_per_unit = (w_node * exposures).sum(axis=-1) / per_tool
+    avail = np.maximum(euv_installed - (euv_need_total - euv_need_ai), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sup_euv = np.where(euv_per_unit > 0, avail / euv_per_unit, np.inf)
+    cleanroom = (logic_wpm * node_tables["cleanroom_m2_per_wpm"]).sum(axis=-1)
+    # WFE -------------------------------------------------------------------------------
+    ai_logic_wpm = logic_wafers / 12.0
+    hbm_wpm = hbm_wafers / 12.0
+    cowos_out_wpm = cowos_t.sum(axis=-1) / 12.0
+    nxt = _next_year
+    d_logic = nxt(ai_logic_wpm) - ai_logic_wpm
+    eq = p.equipment_share[:, None]
+    ai_wfe = np.stack(
+        [
+            (np.maximum(d_logic, 0) * node_tables["capex_per_wpm"]).sum(axis=-1) * eq,
+            wfe_for_capacity(nxt(hbm_wpm) - hbm_wpm, p.dram_capex_per_wpm[:, None], eq),
+            np.zeros_like(hbm_wpm),
+            wfe_for_capacity(
+                nxt(cowos_out_wpm) - cowos_out_wpm, p.cowos_capex_per_wpm[:, None], eq
+            ),
+        ],
+        axis=-1,
+    )  # (draw, year, app)
+    hist_rows = ~np.isnan(wfe_hist).any(axis=1)
+    last = int(np.flatnonzero(hist_rows).max())
+    non_ai_last = np.maximum(wfe_hist[last][None] - ai_wfe[:, last], 0.0)  # (draw, app)
+    growth = np.power(1.0 + p.non_ai_wfe_growth[:, None], np.maximum(t - t[last], 0.0))
+    wfe = non_ai_last[:, None, :] * growth[..., None] + ai_wfe
+    wfe = np.where(hist_rows[None, :, None], np.nan_to_num(wfe_hist)[None], wfe)
+    return {
+        "die_yield": die_yield,
+        "good_dies_per_wafer": good,
+        "logic_wafers": logic_wafers,
+        "logic_wafer_cost": logic_cost,
+        "logic_capacity": logic_cap,
+        "ai_share_logic": ai_share_logic,
+        "cowos_wafers": cowos_by_company,
+        "cowos_capacity": cowos_cap,
+        "hbm_bits": gb_t.sum(axis=-1) * 8e9,
+        "hbm_stacks": stacks_t.sum(axis=-1),
+        "hbm_wafers": hbm_wafers,
+        "hbm_share_dram": hbm_wafers / dram_cap,
+        "wfe": wfe,
+        "euv_tools_needed": euv_need_total,
+        "euv_tools_needed_ai": euv_need_ai,
+        "euv_tools_installed": euv_installed,
+        "cleanroom_m2": cleanroom,
+        "supportable": np.stack([sup_logic, sup_cowos, sup_hbm, sup_euv], axis=-1),
+    }

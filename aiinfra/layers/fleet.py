@@ -1,0 +1,128 @@
+"""Fleet layer: shipments, installed base by vintage, retirements.
+
+A stock-flow model run year by year (vectorised over draws):
+
+* survivors of earlier vintages follow a Weibull survival curve with mean
+  ``lifetime`` (shape :data:`WEIBULL_SHAPE`);
+* history years take shipments from ``data/shipments_history.csv``;
+* later years ship what the need requires beyond the survivors, in the
+  deployment mix of that year. A fleet ``{E_t}`` covers the year's work when
+  ``Σ_t E_t / N_t >= 1``, where ``N_t`` is the number of type-t devices that
+  would do all the work alone (from the compute layer), so the new units are
+  ``x = max(0, 1 - Σ_t S_t/N_t) / Σ_t m_t/N_t``.
+
+The fleet that history built is larger than the physics of tokens and
+training requires (build-ahead, immature serving stacks, non-LLM work). The
+ratio at the last history year, the *fleet gap*, is measured per draw and
+decays towards 1 with a half-life, so shipments continue smoothly from history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.special import gamma
+
+__all__ = ["WEIBULL_SHAPE", "stock_flow", "survival"]
+
+WEIBULL_SHAPE = 3.0
+
+
+def survival(age: Any, lifetime: Any, shape: float = WEIBULL_SHAPE) -> np.ndarray:
+    """Share of units still in service at ``age`` years [1].
+
+    Weibull survival ``exp(-(age/λ)^k)`` with scale ``λ = lifetime / Γ(1 + 1/k)``
+    so that the mean service life equals ``lifetime`` [yr].
+    """
+    a = np.maximum(np.asarray(age, dtype=float), 0.0)
+    lam = np.asarray(lifetime, dtype=float) / gamma(1.0 + 1.0 / shape)
+    return np.exp(-np.power(a / lam, shape))
+
+
+def stock_flow(
+    *,
+    years: np.ndarray,
+    history: np.ndarray,
+    initial: np.ndarray,
+    initial_age: float,
+    need: np.ndarray,
+    mix: np.ndarray,
+    lifetime: np.ndarray,
+    gap_halflife: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Shipments and installed base by type, year by year.
+
+    Parameters
+    ----------
+    years : ndarray, (year,)
+        Simulated calendar years.
+    history : ndarray, (year, type)
+        Historical shipments [units/yr]; NaN rows are modelled years.
+    initial : ndarray, (type,)
+        Installed base before the first year [units], of mean age ``initial_age`` [yr].
+    need : ndarray, (draw, year, type)
+        Devices of each type that would do all of a year's work alone [units].
+    mix : ndarray, (year, type)
+        Deployment mix of new shipments [1].
+    lifetime : ndarray, (draw,)
+        Mean service life [yr].
+    gap_halflife : ndarray, (draw,)
+        Half-life of the fleet gap after the last history year [yr].
+
+    Returns
+    -------
+    dict of ndarray
+        ``shipments`` and ``installed`` (draw, year, type) [units/yr, units];
+        ``vintage`` (draw, year, vintage) installed units by shipment year;
+        ``retirements`` (draw, year) [units/yr]; ``gap`` (draw, year) [1];
+        ``coverage`` (draw, year): share of the year's gap-adjusted need the
+        installed fleet can serve (>1 means spare capacity) [1].
+    """
+    n_draw, n_year, n_type = need.shape
+    lt = lifetime[:, None]
+    ship = np.zeros((n_draw, n_year, n_type))
+    inst = np.zeros_like(ship)
+    vint = np.zeros((n_draw, n_year, n_year))
+    gap = np.ones((n_draw, n_year))
+    cover = np.ones((n_draw, n_year))
+    retire = np.zeros((n_draw, n_year))
+    hist_rows = ~np.isnan(history).any(axis=1)
+    last_hist = int(np.flatnonzero(hist_rows).max()) if hist_rows.any() else -1
+    gap0 = np.ones(n_draw)
+    prev_total = np.full(n_draw, initial.sum())
+    for i in range(n_year):
+        # survivors at the end of year i: initial stock plus earlier vintages (shipped mid-year)
+        surv = initial[None, :] * survival(i + initial_age + 1.0, lt)
+        for v in range(i):
+            s = survival(i - v + 0.5, lifetime)
+            vint[:, i, v] = ship[:, v].sum(axis=-1) * s
+            surv = surv + ship[:, v] * s[:, None]
+        if i > last_hist:
+            gap[:, i] = 1.0 + (gap0 - 1.0) * np.exp2(-(i - last_hist) / gap_halflife)
+        eff_need = need[:, i] * gap[:, i, None]
+        if hist_rows[i]:
+            ship[:, i] = history[i][None, :]
+        else:
+            covered = (surv / eff_need).sum(axis=-1)
+            per_unit = (mix[i][None, :] / eff_need).sum(axis=-1)
+            # new units, grossed up for attrition in their first half year
+            x = np.maximum(0.0, 1.0 - covered) / per_unit / survival(0.5, lifetime)
+            ship[:, i] = x[:, None] * mix[i][None, :]
+        inst[:, i] = surv + ship[:, i] * survival(0.5, lt)
+        vint[:, i, i] = (ship[:, i] * survival(0.5, lt)).sum(axis=-1)
+        cover[:, i] = (inst[:, i] / eff_need).sum(axis=-1)
+        retire[:, i] = np.maximum(prev_total + ship[:, i].sum(axis=-1) - inst[:, i].sum(axis=-1), 0)
+        prev_total = inst[:, i].sum(axis=-1)
+        if hist_rows[i]:  # history: the gap is what the built fleet exceeds the physics by
+            gap[:, i] = np.maximum(cover[:, i], 1.0)
+            cover[:, i] = cover[:, i] / gap[:, i]
+            gap0 = gap[:, i]
+    return {
+        "shipments": ship,
+        "installed": inst,
+        "vintage": vint,
+        "retirements": retire,
+        "gap": gap,
+        "coverage": cover,
+    }

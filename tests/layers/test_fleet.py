@@ -1,0 +1,126 @@
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.integrate import quad
+
+import aiinfra
+from aiinfra.layers import fleet
+
+
+def test_survival_mean_is_lifetime():
+    assert fleet.survival(0.0, 5.0) == pytest.approx(1.0)
+    mean, _ = quad(lambda a: float(fleet.survival(a, 5.0)), 0, 50)
+    assert mean == pytest.approx(5.0, rel=1e-6)
+    assert float(fleet.survival(20.0, 5.0)) < 1e-6
+
+
+def _run(need, hist=None, lifetime=5.0, initial=0.0):
+    years = np.arange(2023, 2023 + need.shape[1])
+    n_type = need.shape[2]
+    return fleet.stock_flow(
+        years=years,
+        history=np.full((len(years), n_type), np.nan) if hist is None else hist,
+        initial=np.full(n_type, initial),
+        initial_age=2.0,
+        need=need,
+        mix=np.full((len(years), n_type), 1.0 / n_type),
+        lifetime=np.full(need.shape[0], lifetime),
+        gap_halflife=np.full(need.shape[0], 3.0),
+    )
+
+
+def test_constant_need_is_met_exactly():
+    need = np.full((1, 6, 1), 100.0)
+    out = _run(need)
+    np.testing.assert_allclose(out["installed"][0, :, 0], 100.0)
+    np.testing.assert_allclose(out["coverage"][0], 1.0)
+    # first year ships the whole fleet (grossed up for mid-year attrition), later years
+    # replace what retired
+    assert out["shipments"][0, 0, 0] == pytest.approx(100.0 / float(fleet.survival(0.5, 5.0)))
+    assert np.all(out["shipments"][0, 1:, 0] < 100.0)
+    np.testing.assert_allclose(
+        out["installed_by_vintage" if "installed_by_vintage" in out else "vintage"][0].sum(-1),
+        out["installed"][0].sum(-1),
+    )
+
+
+def test_history_is_kept_and_gap_measured():
+    need = np.full((1, 4, 1), 10.0)
+    hist = np.array([[50.0], [np.nan], [np.nan], [np.nan]])
+    out = _run(need, hist)
+    assert out["shipments"][0, 0, 0] == 50.0
+    # the history-built fleet covers ~5x the need: gap ~5, decaying; no new shipments
+    assert out["gap"][0, 0] == pytest.approx(50 * float(fleet.survival(0.5, 5.0)) / 10)
+    assert np.all(np.diff(out["gap"][0]) < 0)
+    assert out["shipments"][0, 1, 0] == 0.0
+
+
+@settings(max_examples=25, deadline=None)
+@given(base=st.floats(1, 1e6), growth=st.floats(0, 2), extra=st.floats(1.0, 3.0))
+def test_more_need_never_fewer_shipments(base, growth, extra):
+    need = base * (1 + growth) ** np.arange(6.0)[None, :, None] * np.ones((1, 6, 2))
+    a = _run(need)
+    b = _run(need * extra)
+    assert np.all(b["shipments"].sum(-1) >= a["shipments"].sum(-1) * (1 - 1e-9))
+    for out in (a, b):
+        assert np.all(out["installed"] >= 0) and np.all(out["shipments"] >= 0)
+        assert np.all(out["retirements"] >= -1e-9)
+
+
+@pytest.fixture(scope="module")
+def base():
+    return aiinfra.run("base")
+
+
+def test_seed_figure_2_shipments(base):
+    # Seed figure 2 (SemiAnalysis via WisdomTree, 2026): ~5 M XPUs (2023) -> >25 M (2027).
+    # Issue bands: 2023 in [4, 6.5] M, 2027 in [20, 35] M.
+    s = base.shipments_total.values[0]
+    years = list(base.year.values)
+    assert 4e6 <= s[years.index(2023)] <= 6.5e6
+    assert 20e6 <= s[years.index(2027)] <= 35e6
+    by_vendor = base.shipments_by_vendor.sum("vendor").values
+    np.testing.assert_allclose(by_vendor, base.shipments_total.values, rtol=1e-12)
+    assert float(base.installed_h100e.sel(year=2025)[0]) > float(
+        base.installed_h100e.sel(year=2023)[0]
+    )
+
+
+def test_seed_figure_4_cowos(base):
+    # Seed figure 4: CoWoS wafer shipments >10x from 2023 to 2027 (issue band: ratio > 8).
+    c = base.cowos_wafers_total
+    assert float(c.sel(year=2027)[0] / c.sel(year=2023)[0]) > 8
+    # 2023 CoWoS wafers consistent with ~15k wpm end-2023 capacity (TrendForce)
+    assert 1.0e5 <= float(c.sel(year=2023)[0]) <= 2.2e5
+    assert set(base.company.values) == {"NVIDIA", "AMD", "Broadcom/Google", "AWS/Marvell", "Other"}
+
+
+def test_seed_figure_3_wfe(base):
+    # Seed figure 3: WFE ~160 bn USD by 2027 (issue band [130, 190] bn USD); SEMI history
+    # 96 bn USD (2023).
+    w = base.wfe_total_usd
+    assert 130e9 <= float(w.sel(year=2027)[0]) <= 190e9
+    assert float(w.sel(year=2023)[0]) == pytest.approx(96e9)
+
+
+def test_supportable_layers_and_euv(base):
+    sup = base.xpus_supportable.sel(year=2025)[0]
+    assert set(base.layer.values) == {"logic", "cowos", "hbm", "euv"}
+    assert np.all(sup.values > 0)
+    # CoWoS was the tightest manufacturing layer in 2023-2025 (the seed's named bottleneck)
+    assert float(sup.sel(layer="cowos")) <= float(sup.sel(layer="logic"))
+    assert float(base.euv_tools_installed.sel(year=2025)[0]) > 300  # ASML: ~330 by 2025
+
+
+def test_fleet_and_fab_ten_thousand_draws_fast():
+    from aiinfra.chain import Chain
+
+    ch = Chain(aiinfra.load_scenario("base"))
+    ch.compute(draws=10)
+    t0 = time.perf_counter()
+    ch.compute(draws=10_000, seed=3)
+    # whole chain (demand + compute + fleet + fab), 10,000 draws x 13 years
+    assert time.perf_counter() - t0 < 2.0
