@@ -65,6 +65,8 @@ class Accelerator:
     hbm_stacks: int
     hbm_gen: str
     scaleup_bw: float  # B/s per direction
+    nic_gbps: float  # back-end NIC, Gb/s
+    scaleup_optics_per_xpu: float  # optical modules for scale-up (TPU ICI/OCS)
     scaleup_domain: int
     tdp_w: float
     die_area_mm2: float
@@ -145,6 +147,8 @@ def accelerators() -> dict[str, Accelerator]:
             hbm_stacks=int(r["hbm_stacks"]),
             hbm_gen=r["hbm_gen"],
             scaleup_bw=float(r["scaleup_gbps"]) * 1e9,
+            nic_gbps=float(r["nic_gbps"]),
+            scaleup_optics_per_xpu=float(r["scaleup_optics_per_xpu"]),
             scaleup_domain=domain,
             tdp_w=float(r["tdp_w"]),
             die_area_mm2=float(r["die_area_mm2"]),

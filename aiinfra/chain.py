@@ -27,14 +27,15 @@ from aiinfra.catalogs import (
     get_architecture,
     installed_2022,
     node_family_tables,
+    read_csv,
     shipments_history,
     wfe_history,
 )
 from aiinfra.errors import ScenarioError
-from aiinfra.layers import compute, demand, fab, fleet
+from aiinfra.layers import compute, demand, fab, fleet, network, power
 from aiinfra.quantity import point
 from aiinfra.results import build_dataset
-from aiinfra.scenario import DemandSection, Scenario, load_scenario
+from aiinfra.scenario import OWNERS, DemandSection, Scenario, load_scenario
 from aiinfra.uncertainty import sample_parameters
 
 __all__ = ["MODEL_REGISTRY", "Chain", "run"]
@@ -87,7 +88,62 @@ class Chain:
         h100 = get_accelerator("H100-SXM").peak("fp8")
         self._h100e = np.array([get_accelerator(a).peak("fp8") / h100 for a in self.accelerators])
         self._mix = self._deployment_mix()
+        self._init_network_power()
         self.rates = self._serving_rates() if self.models["compute"] == "roofline" else None
+
+    def _init_network_power(self) -> None:
+        """Static tables of the network and power layers (draw-independent)."""
+        net = self.scenario.network
+        rows = read_csv("network.csv")
+        trx = [r for r in rows if r["kind"] == "transceiver"]
+        sws = [r for r in rows if r["kind"] == "switch"]
+        speeds = np.array([float(r["gbps"]) for r in trx])
+        self.net = {
+            "speeds": speeds,
+            "module_w": np.array([float(r["watts"]) for r in trx]),
+            "switch_w": np.array([float(r["watts"]) for r in sws]),
+            "speed_names": [r["name"] for r in trx],
+            "switch_names": [r["name"] for r in sws],
+        }
+        sizes = sorted({k for m in net.clusters.values() for k in m}, key=float)
+        years = self.sim_years
+        accs = [get_accelerator(a) for a in self.accelerators]
+        nic = np.array([a.nic_gbps for a in accs])
+        self.fabric = network.fabric_tables(
+            nic_gbps=nic,
+            switch_gbps=np.array([float(r["gbps"]) for r in sws]),
+            switch_share=compute.mix_table(net.switches, self.net["switch_names"], years),
+            cluster_sizes=np.array([float(k) for k in sizes]),
+            cluster_share=compute.mix_table(net.clusters, sizes, years),
+            speeds=speeds,
+        )
+        scaleup = np.zeros((len(years), len(accs), len(speeds)))
+        for j, a in enumerate(accs):
+            scaleup[:, j, int(np.searchsorted(speeds, a.nic_gbps))] = a.scaleup_optics_per_xpu
+        self.fabric["scaleup"] = scaleup
+        tech = [r for r in read_csv("power_tech.csv") if r["kind"] == "onsite"]
+        self.power_tech = {
+            "names": [r["source_name"] for r in tech],
+            "deliveries_2025": np.array([float(r["deliveries_mw_2025"]) for r in tech]),
+            "growth": np.array([float(r["deliveries_growth"]) for r in tech]),
+            "heat_rate": np.array([float(r["heat_rate_mmbtu_per_mwh"]) for r in tech]),
+            "co2": np.array([float(r["co2_kg_per_mmbtu"]) for r in tech]),
+            "capex_per_kw": np.array([float(r["capex_usd_per_kw"]) for r in tech]),
+        }
+        dc_rows = read_csv("dc_history.csv")
+        self.dc_hist = {}
+        for region in ("ex_china", "china"):
+            rr = {int(r["year"]): r for r in dc_rows if r["region"] == region}
+            hist = np.array([float(rr[y]["energised_mw"]) if y in rr else np.nan for y in years])
+            uc = max(
+                (
+                    float(r["under_construction_mw"])
+                    for r in rr.values()
+                    if r["under_construction_mw"]
+                ),
+                default=0.0,
+            )
+            self.dc_hist[region] = (hist, uc)
 
     def _serving_rates(self) -> dict[str, np.ndarray]:
         """Roofline rates per accelerator x workload (draw-independent, computed once)."""
@@ -130,6 +186,11 @@ class Chain:
         need = self._compute(t, p, d, out)
         ship = self._fleet(years, p, need, out)
         self._fab(years, p, ship, out)
+        self._network(years, p, ship, out)
+        self._power(years, p, ship, out)
+        out["xpus_supportable"] = np.concatenate(
+            [out.pop("_sup_fab"), out.pop("_sup_net")[..., None], out.pop("_sup_power")], axis=-1
+        )
         skip = int(self.years[0] - years[0])
         return {k: v[:, skip:] for k, v in out.items()}
 
@@ -278,7 +339,175 @@ class Chain:
             euv_tools_needed_ai=m["euv_tools_needed_ai"],
             euv_tools_installed=m["euv_tools_installed"],
             cleanroom_m2=m["cleanroom_m2"],
-            xpus_supportable=m["supportable"],
+            _sup_fab=m["supportable"],
+        )
+
+    def _network(
+        self, years: np.ndarray, p: Any, ship: np.ndarray, out: dict[str, np.ndarray]
+    ) -> None:
+        np_ = p.network
+        fab_t = self.fabric
+        spd = self.net["speeds"]
+        watts = self.net["module_w"]
+        i400 = int(np.searchsorted(spd, 400.0))
+        front = np_.frontend_gbps_per_xpu / 400.0 * 2.0  # 400G modules per XPU, both ends
+        ramp = np.clip((years - self.scenario.network.cpo_start_year + 1) / 4.0, 0.0, 1.0)
+        cpo = np_.cpo_share_max[:, None] * ramp[None]
+        extra = fab_t["scaleup"]
+        by_speed = network.transceivers(
+            shipments=ship,
+            tier1=fab_t["tier1"],
+            upper=fab_t["upper"],
+            extra=extra,
+            first_tier_copper=np_.first_tier_copper,
+            cpo_share=cpo,
+        )
+        total_ship = ship.sum(axis=-1)
+        by_speed[..., i400] += front[:, None] * total_ship
+        per_xpu = by_speed.sum(axis=-1) / np.maximum(total_ship, 1e-9)
+        switches = np.einsum("dyt,ytg->dyg", ship, fab_t["switches"])
+        # network watts per XPU by draw, year and type (CPO optics at half the power)
+        w_t1 = fab_t["tier1"] @ watts  # (year, type)
+        w_up = fab_t["upper"] @ watts
+        w_ex = extra @ watts + fab_t["switches"] @ self.net["switch_w"]
+        w = (
+            (1.0 - np_.first_tier_copper)[:, None, None] * w_t1[None]
+            + (1.0 - 0.5 * cpo)[..., None] * w_up[None]
+            + w_ex[None]
+            + (front * watts[i400])[:, None, None]
+        )
+        w_vintage = (ship * w).sum(axis=-1) / np.maximum(total_ship, 1e-9)  # (draw, vintage)
+        inst_w = np.einsum("dyv,dv->dy", out["installed_by_vintage"], w_vintage)
+        capacity = np_.transceiver_capacity_2025[:, None] * np.power(
+            1.0 + np_.transceiver_capacity_growth[:, None], years[None] - 2025.0
+        )
+        self._net_w_per_type = w
+        out.update(
+            transceivers=by_speed,
+            transceivers_800g=by_speed[..., int(np.searchsorted(spd, 800.0))],
+            transceivers_per_xpu=per_xpu,
+            switches=switches,
+            network_power_w=inst_w,
+            fabric_tiers=(ship * fab_t["tiers"][None]).sum(axis=-1) / np.maximum(total_ship, 1e-9),
+            _sup_net=capacity / np.maximum(per_xpu, 1e-9),
+        )
+
+    def _power(
+        self, years: np.ndarray, p: Any, ship: np.ndarray, out: dict[str, np.ndarray]
+    ) -> None:
+        pp = p.power
+        sc = self.scenario.power
+        tdp = self.tables["tdp_w"]
+        host = (1.0 + pp.host_overhead)[:, None]
+        inst = out["installed_base"]
+        it_w = (inst * tdp).sum(axis=-1) * host + out["network_power_w"]
+        owners = compute.mix_table(sc.owners, OWNERS, years)  # (year, owner)
+        pue0 = np.stack(
+            [pp.pue_llm_providers, pp.pue_hyperscalers, pp.pue_neoclouds, pp.pue_enterprise],
+            axis=-1,
+        )  # (draw, owner)
+        decay = np.power(1.0 - pp.pue_improvement[:, None], years[None] - years[0])
+        pue_o = 1.0 + (pue0[:, None, :] - 1.0) * decay[..., None]  # (draw, year, owner)
+        pue = (pue_o * owners[None]).sum(axis=-1)
+        fac_w = it_w * pue
+        ai_twh = power.energy_wh(fac_w, pp.load_factor[:, None]) / 1e12
+        non_ai = pp.non_ai_dc_twh_2024[:, None] * np.power(
+            1.0 + pp.non_ai_dc_growth[:, None], years[None] - 2024.0
+        )
+        use = out["xpus_needed_by_use"]
+        inf_share = use[..., 0] / np.maximum(use[..., 0] + use[..., 1], 1e-30)
+        llm_it = it_w * owners[None, :, OWNERS.index("llm_providers")]
+        # data-centre pipeline and power supply by region
+        demand_mw = fac_w / 1e6
+        regions = {"ex_china": 1.0 - pp.china_share, "china": pp.china_share}
+        t_after = np.maximum(years - 2026.0, 0.0)
+        starts_cap = pp.dc_start_capacity_2026[:, None] * np.power(
+            1.0 + pp.dc_start_capacity_growth[:, None], t_after[None]
+        )
+        grid_cap = pp.grid_capacity_2026[:, None] * np.power(
+            1.0 + pp.grid_capacity_growth[:, None], t_after[None]
+        )
+        onsite = (
+            self.power_tech["deliveries_2025"][None, None]
+            * np.power(
+                1.0 + self.power_tech["growth"][None, None],
+                np.maximum(years - 2025.0, 0.0)[None, :, None],
+            )
+            * pp.onsite_deliveries_scale[:, None, None]
+        )
+        dc = {}
+        supply = {}
+        for region, share in regions.items():
+            hist, uc = self.dc_hist[region]
+            pipe = power.dc_pipeline(
+                demand_mw=demand_mw * share[:, None],
+                history_mw=hist,
+                under_construction_mw=np.full(demand_mw.shape[0], uc),
+                construction_lead=pp.construction_lead_years,
+                start_capacity_mw=starts_cap * share[:, None],
+                reserve=pp.dc_reserve,
+            )
+            sup = power.power_supply(
+                completions_mw=pipe["completions"],
+                starts_mw=pipe["starts"],
+                history=~np.isnan(hist),
+                pipeline_mw=np.full(demand_mw.shape[0], uc),
+                grid_lead=pp.grid_lead_years,
+                grid_capacity_mw=grid_cap * share[:, None],
+                onsite_limits_mw=onsite * share[:, None, None],
+                first_powered_mw=pipe["energised"][:, 0],
+            )
+            dc[region], supply[region] = pipe, sup
+        energised = np.stack([dc[r]["energised"] for r in regions], axis=-1)
+        powered = sum(supply[r]["powered"] for r in regions)
+        by_source = np.concatenate(
+            [
+                sum(supply[r]["grid"] for r in regions)[..., None],
+                sum(supply[r]["onsite"] for r in regions),
+            ],
+            axis=-1,
+        )
+        shortfall = sum(supply[r]["shortfall"] for r in regions)
+        # on-site generation runs while grid is short: energy, fuel, CO2
+        site_mw = by_source[..., 1:]
+        site_twh = site_mw * pp.load_factor[:, None, None] * power.HOURS_PER_YEAR / 1e6
+        fuel = (site_twh * 1e6 * self.power_tech["heat_rate"][None, None]).sum(axis=-1)  # MMBtu
+        co2_site = (site_twh * 1e6 * self.power_tech["heat_rate"] * self.power_tech["co2"]).sum(
+            axis=-1
+        ) / 1e3  # t
+        grid_int = pp.grid_co2_kg_per_mwh_2024[:, None] * np.power(
+            1.0 - pp.grid_co2_decline[:, None], years[None] - 2024.0
+        )
+        grid_twh = np.maximum(ai_twh - site_twh.sum(axis=-1), 0.0)
+        co2 = co2_site + grid_twh * 1e6 * grid_int / 1e3
+        # XPUs supportable per year by data-centre shells and by power
+        w_new = (ship * tdp).sum(axis=-1) * host[:, 0, None] / np.maximum(ship.sum(-1), 1e-9)
+        w_new = w_new * pue / 1e6  # facility MW per new XPU
+        survivors_mw = demand_mw - ship.sum(axis=-1) * w_new
+        out.update(
+            it_power_w=it_w,
+            facility_power_w=fac_w,
+            pue=pue,
+            ai_dc_energy_twh=ai_twh,
+            dc_energy_twh=ai_twh + non_ai,
+            llm_provider_capacity_w=np.stack(
+                [llm_it * inf_share, llm_it * (1 - inf_share), np.zeros_like(llm_it)], -1
+            ),
+            dc_capacity_mw=energised,
+            dc_starts_mw=sum(dc[r]["starts"] for r in regions),
+            dc_under_construction_mw=sum(dc[r]["under_construction"] for r in regions),
+            power_supply_mw=by_source,
+            power_shortfall_mw=shortfall,
+            power_deficit_mw=np.maximum(demand_mw - powered, 0.0),
+            onsite_fuel_mmbtu=fuel,
+            co2_t=co2,
+            _sup_power=np.stack(
+                [
+                    np.maximum(energised.sum(-1) - survivors_mw, 0.0) / np.maximum(w_new, 1e-12),
+                    np.maximum(powered - survivors_mw, 0.0) / np.maximum(w_new, 1e-12),
+                ],
+                axis=-1,
+            ),
         )
 
     def run(self, draws: int = 1, seed: int = 0, sampler: str | None = None) -> xr.Dataset:
@@ -294,7 +523,11 @@ class Chain:
             "company": list(COMPANIES),
             "node": list(NODE_FAMILIES),
             "application": list(fab.WFE_APPLICATIONS),
-            "layer": list(fab.SUPPLY_LAYERS),
+            "layer": [*fab.SUPPLY_LAYERS, "transceivers", "dc", "power"],
+            "speed": self.net["speed_names"],
+            "switch": self.net["switch_names"],
+            "region": ["ex_china", "china"],
+            "source": ["grid", *self.power_tech["names"]],
             "vintage": self.sim_years,
         }
         attrs = {

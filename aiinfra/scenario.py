@@ -36,6 +36,9 @@ MAX_YEARS = 100
 MAX_YAML_DEPTH = 32
 
 
+YearShares = dict[Annotated[int, Strict(False)], dict[str, float]]
+
+
 class Section(BaseModel):
     """Base for every scenario section: strict, frozen, no unknown keys."""
 
@@ -277,7 +280,7 @@ class ComputeSection(Section):
     other_ai_share_decline: Q("", lt=1) = Field(
         0.15, description="Fractional fall per year of the non-LLM share."
     )
-    mix: dict[Annotated[int, Strict(False)], dict[str, float]] = Field(
+    mix: YearShares = Field(
         default_factory=lambda: {y: dict(m) for y, m in DEFAULT_MIX.items()},
         description="Deployment mix of new shipments by accelerator, by year (interpolated; "
         "history years use data/shipments_history.csv).",
@@ -381,12 +384,157 @@ class FabSection(Section):
     )
 
 
+# Share of new XPUs by back-end cluster size and by switch generation (interpolated).
+DEFAULT_CLUSTERS: dict[int, dict[str, float]] = {
+    2023: {"1000": 0.4, "10000": 0.4, "100000": 0.2},
+    2025: {"1000": 0.25, "10000": 0.35, "100000": 0.35, "1000000": 0.05},
+    2028: {"1000": 0.15, "10000": 0.25, "100000": 0.4, "1000000": 0.2},
+}
+DEFAULT_SWITCHES: dict[int, dict[str, float]] = {
+    2023: {"25.6T": 0.7, "51.2T": 0.3},
+    2025: {"25.6T": 0.15, "51.2T": 0.85},
+    2026: {"51.2T": 0.85, "102.4T": 0.15},
+    2027: {"51.2T": 0.6, "102.4T": 0.4},
+    2028: {"51.2T": 0.3, "102.4T": 0.7},
+    2030: {"102.4T": 0.7, "204.8T": 0.3},
+    2032: {"102.4T": 0.3, "204.8T": 0.7},
+}
+DEFAULT_OWNERS: dict[int, dict[str, float]] = {
+    2023: {"llm_providers": 0.25, "hyperscalers": 0.5, "neoclouds": 0.1, "enterprise": 0.15},
+    2025: {"llm_providers": 0.35, "hyperscalers": 0.42, "neoclouds": 0.13, "enterprise": 0.1},
+    2030: {"llm_providers": 0.5, "hyperscalers": 0.33, "neoclouds": 0.1, "enterprise": 0.07},
+}
+
+
+def _check_shares(table: dict[int, dict[str, float]], allowed: set[str], what: str) -> None:
+    if not table:
+        msg = f"{what} needs at least one year"
+        raise ValueError(msg)
+    for year, shares in table.items():
+        for key, v in shares.items():
+            if key not in allowed:
+                msg = f"{what} {year}: unknown key {key!r}; allowed: {', '.join(sorted(allowed))}"
+                raise ValueError(msg)
+            if not v >= 0:
+                msg = f"{what} {year}: share of {key} must be >= 0, got {v}"
+                raise ValueError(msg)
+        if sum(shares.values()) <= 0:
+            msg = f"{what} {year}: shares must not all be zero"
+            raise ValueError(msg)
+
+
 class NetworkSection(Section):
-    """Network layer (transceivers, switches)."""
+    """Scale-out network: cluster sizes, switch generations, copper, CPO, capacity."""
+
+    clusters: YearShares = Field(
+        default_factory=lambda: {y: dict(m) for y, m in DEFAULT_CLUSTERS.items()},
+        description="Share of new XPUs by back-end cluster size (XPUs), by year.",
+    )
+    switches: YearShares = Field(
+        default_factory=lambda: {y: dict(m) for y, m in DEFAULT_SWITCHES.items()},
+        description="Share of new deployments by switch generation, by year.",
+    )
+    first_tier_copper: Q("", le=1) = Field(
+        0.3, description="Share of NIC-to-leaf links on copper (DAC/AEC) instead of optics."
+    )
+    frontend_gbps_per_xpu: Q("", ge=0) = Field(
+        100.0, description="Front-end (north-south) bandwidth per XPU [Gb/s], 400G optics."
+    )
+    cpo_start_year: int = Field(2027, ge=2023, le=2100, description="First year of CPO.")
+    cpo_share_max: Q("", le=1) = Field(
+        0.5, description="Share of switch-to-switch optics co-packaged 4 years after the start."
+    )
+    transceiver_capacity_2025: Q("1/year", gt=0) = Field(
+        6.0e7, description="Optical modules the industry can make in 2025 (all speeds)."
+    )
+    transceiver_capacity_growth: Q("", ge=-0.5) = Field(
+        0.35, description="Yearly growth of transceiver capacity."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> NetworkSection:
+        _check_shares(self.switches, {"25.6T", "51.2T", "102.4T", "204.8T"}, "switches")
+        sizes = set()
+        for shares in self.clusters.values():
+            sizes |= set(shares)
+        for key in sizes:
+            try:
+                ok = float(key) >= 1
+            except ValueError:
+                ok = False
+            if not ok:
+                msg = f"clusters: size {key!r} must be a number of XPUs >= 1"
+                raise ValueError(msg)
+        _check_shares(self.clusters, sizes, "clusters")
+        return self
 
 
 class PowerSection(Section):
-    """Power and data-centre layer."""
+    """Power and data centres: IT overheads, PUE, pipeline, grid and on-site supply."""
+
+    host_overhead: Q("") = Field(
+        0.4,
+        description="Host CPU/memory/NIC/fans as a share of XPU TDP (DGX H100 ~0.8 at max, "
+        "GB200 NVL72 ~0.4).",
+    )
+    load_factor: Q("", gt=0, le=1) = Field(
+        0.65, description="Average facility load relative to nameplate (energy)."
+    )
+    owners: YearShares = Field(
+        default_factory=lambda: {y: dict(m) for y, m in DEFAULT_OWNERS.items()},
+        description="Share of installed XPUs by owner type, by year.",
+    )
+    pue_llm_providers: Q("", ge=1, le=3) = Field(1.2, description="PUE of LLM-provider sites.")
+    pue_hyperscalers: Q("", ge=1, le=3) = Field(1.15, description="PUE of hyperscaler sites.")
+    pue_neoclouds: Q("", ge=1, le=3) = Field(1.3, description="PUE of neocloud/colo sites.")
+    pue_enterprise: Q("", ge=1, le=3) = Field(1.5, description="PUE of enterprise sites.")
+    pue_improvement: Q("", ge=0, lt=0.2) = Field(
+        0.01, description="Yearly fall of (PUE - 1) as a share."
+    )
+    china_share: Q("", le=1) = Field(
+        0.2, description="Share of AI data-centre demand located in China."
+    )
+    construction_lead_years: Q("year", gt=0, le=8) = Field(
+        2.0, description="Years from a data-centre start to energisation."
+    )
+    dc_start_capacity_2026: Q("MW/year", gt=0) = Field(
+        2.5e4, description="Largest AI data-centre capacity that can start in 2026, world."
+    )
+    dc_start_capacity_growth: Q("", ge=-0.5) = Field(
+        0.2, description="Yearly growth of that start capacity."
+    )
+    dc_reserve: Q("", le=2) = Field(0.1, description="Capacity planned above forecast need.")
+    grid_lead_years: Q("year", gt=0, le=10) = Field(
+        4.0, description="Interconnection-queue lead time for large loads."
+    )
+    grid_capacity_2026: Q("MW/year", gt=0) = Field(
+        1.2e4, description="Data-centre load the grids can connect in 2026, world."
+    )
+    grid_capacity_growth: Q("", ge=-0.5) = Field(
+        0.1, description="Yearly growth of grid connection capacity for data centres."
+    )
+    onsite_deliveries_scale: Q("", ge=0) = Field(
+        1.0, description="Multiplier on on-site generation deliveries (data/power_tech.csv)."
+    )
+    non_ai_dc_twh_2024: Q("TWh/year", ge=0) = Field(
+        300.0,
+        description="Electricity of non-AI data centres in 2024 (IEA: all data centres ~415 TWh).",
+    )
+    non_ai_dc_growth: Q("", ge=-0.5) = Field(
+        0.05, description="Yearly growth of non-AI data-centre electricity."
+    )
+    grid_co2_kg_per_mwh_2024: Q("kg/MWh", ge=0) = Field(
+        400.0, description="CO2 intensity of grid electricity for data centres in 2024."
+    )
+    grid_co2_decline: Q("", lt=1) = Field(0.03, description="Yearly fall of grid CO2 intensity.")
+
+    @model_validator(mode="after")
+    def _check(self) -> PowerSection:
+        _check_shares(self.owners, set(OWNERS), "owners")
+        return self
+
+
+OWNERS = ("llm_providers", "hyperscalers", "neoclouds", "enterprise")
 
 
 class EconomicsSection(Section):

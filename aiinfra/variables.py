@@ -129,9 +129,51 @@ register("euv_tools_needed", "1", DY, "fab", "EUV scanners needed by leading-edg
 register("euv_tools_needed_ai", "1", DY, "fab", "EUV scanners needed by AI logic wafers")
 register("euv_tools_installed", "1", DY, "fab", "EUV scanners installed (low-NA equivalents)")
 register("cleanroom_m2", "m^2", DY, "fab", "Leading-edge cleanroom area")
-register("xpus_supportable", "device/year", ("draw", "year", "layer"), "fab",
-         "XPUs supportable per year by each manufacturing layer",
-         "Capacity divided by the per-XPU requirement of the year's shipment mix.")  # fmt: skip
+register("xpus_supportable", "device/year", ("draw", "year", "layer"), "chain",
+         "New XPUs supportable per year by each layer",
+         "Capacity (or energised/powered MW beyond what the surviving fleet uses) divided by "
+         "the per-XPU requirement of the year's shipment mix.")  # fmt: skip
+
+# ----------------------------------------------------------------- network
+register("transceivers", "1/year", ("draw", "year", "speed"), "network",
+         "Optical transceivers by speed class (seed figure 5)",
+         "Pluggable modules shipped with the year's XPUs: back-end fat tree, scale-up optics, "
+         "front-end network; co-packaged optics excluded.")  # fmt: skip
+register("transceivers_800g", "1/year", DY, "network", "800G optical transceivers")
+register("transceivers_per_xpu", "1", DY, "network", "Optical transceivers per XPU deployed")
+register("switches", "1/year", ("draw", "year", "switch"), "network",
+         "Switches by generation (ASIC bandwidth)")  # fmt: skip
+register("network_power_w", "W", DY, "network", "Network power of the installed fleet",
+         "Transceivers and switches of every installed vintage.")  # fmt: skip
+register("fabric_tiers", "1", DY, "network", "Mean fat-tree tiers of new deployments")
+
+# ----------------------------------------------------------------- power
+register("it_power_w", "W", DY, "power", "IT power of installed XPUs (nameplate)",
+         "TDP x (1 + host overhead) + network.")  # fmt: skip
+register("facility_power_w", "W", DY, "power", "Facility power of installed XPUs",
+         "IT power x PUE.")  # fmt: skip
+register("pue", "1", DY, "power", "Fleet-average PUE")
+register("ai_dc_energy_twh", "TWh/year", DY, "power", "AI data-centre electricity")
+register("dc_energy_twh", "TWh/year", DY, "power", "All data-centre electricity",
+         "AI plus non-AI load (scenario input); IEA: ~415 TWh in 2024.")  # fmt: skip
+register("llm_provider_capacity_w", "W", ("draw", "year", "use"), "power",
+         "XPU capacity of LLM providers (IT power) by use (seed figure 6)",
+         "Only inference and training are filled; other_ai is zero.")  # fmt: skip
+register("dc_capacity_mw", "MW", ("draw", "year", "region"), "power",
+         "AI data-centre capacity energised (facility MW; seed figure 7)",
+         "Cumulative facility MW; critical IT MW = facility / PUE.")  # fmt: skip
+register("dc_starts_mw", "MW/year", DY, "power", "AI data-centre capacity started")
+register(
+    "dc_under_construction_mw", "MW", DY, "power", "AI data-centre capacity under construction"
+)
+register("power_supply_mw", "MW", ("draw", "year", "source"), "power",
+         "Data-centre power supply by source (cumulative)")  # fmt: skip
+register("power_shortfall_mw", "MW", DY, "power", "Data-centre MW completed but unpowered")
+register("power_deficit_mw", "MW", DY, "power", "Facility MW the installed XPUs need beyond "
+         "powered data-centre capacity",
+         "Demand not met: with the shortfall, MW supplied + deficit >= MW needed.")  # fmt: skip
+register("onsite_fuel_mmbtu", "MMBtu/year", DY, "power", "Natural gas burnt on site")
+register("co2_t", "t/year", DY, "power", "CO2 of AI data-centre electricity")
 
 # Variables printed by `aiinfra run` (name, scale, display unit).
 HEADLINE: list[tuple[str, float, str]] = [
@@ -144,6 +186,9 @@ HEADLINE: list[tuple[str, float, str]] = [
     ("installed_total", 1e-6, "M units"),
     ("cowos_wafers_total", 1e-3, "k wafers/yr"),
     ("wfe_total_usd", 1e-9, "bn USD"),
+    ("transceivers_800g", 1e-6, "M/yr"),
+    ("dc_capacity_mw", 1e-3, "GW"),
+    ("dc_energy_twh", 1.0, "TWh/yr"),
     ("h100e_needed", 1e-6, "M H100e"),
     ("shipments_needed_h100e", 1e-6, "M H100e/yr"),
 ]

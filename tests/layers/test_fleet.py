@@ -108,8 +108,8 @@ def test_seed_figure_3_wfe(base):
 
 def test_supportable_layers_and_euv(base):
     sup = base.xpus_supportable.sel(year=2025)[0]
-    assert set(base.layer.values) == {"logic", "cowos", "hbm", "euv"}
-    assert np.all(sup.values > 0)
+    assert {"logic", "cowos", "hbm", "euv"} <= set(base.layer.values)
+    assert np.all(sup.sel(layer=["logic", "cowos", "hbm", "euv"]).values > 0)
     # CoWoS was the tightest manufacturing layer in 2023-2025 (the seed's named bottleneck)
     assert float(sup.sel(layer="cowos")) <= float(sup.sel(layer="logic"))
     assert float(base.euv_tools_installed.sel(year=2025)[0]) > 300  # ASML: ~330 by 2025

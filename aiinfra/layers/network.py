@@ -1,0 +1,160 @@
+"""Network layer: scale-out fabric, optical transceivers, switches, network power.
+
+Each deployed XPU joins a non-blocking folded-Clos (fat-tree) back-end
+fabric. With switches of ``switch_gbps`` broken out to the NIC speed, the
+radix is ``k = switch_gbps / nic_gbps`` and an L-tier tree connects up to
+``2·(k/2)^L`` endpoints. Per XPU (bandwidth conserved tier by tier):
+
+* tier 1 (NIC to leaf): one NIC-side module at the NIC speed and
+  ``nic/port`` switch-side modules at the switch port speed (twin-port
+  modules carry two NIC links), or copper (DAC/AEC) for in-rack links;
+* every further tier: ``nic/port`` links, each with a module at both ends.
+
+This reproduces the public rules of thumb: H100 + 400G NIC + 51.2T switches,
+two tiers: 1 x 400G + 1.5 x 800G per GPU (FiberMall, 2023); A100 + 200G HDR,
+three tiers: 6 x 200G. Switches per XPU: ``(2L - 1) / k``. Scale-up optics
+(TPU optical circuit switching) and a front-end network are added per XPU;
+co-packaged optics replace a share of switch-side pluggables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "fabric_tables",
+    "fat_tree_tiers",
+    "modules_per_xpu",
+    "switches_per_xpu",
+    "transceivers",
+]
+
+
+def fat_tree_tiers(n_endpoints: Any, radix: Any) -> np.ndarray:
+    """Tiers of a non-blocking fat tree for ``n_endpoints`` at switch ``radix`` [1].
+
+    The smallest L >= 1 with ``2·(k/2)^L >= N`` (L = 1 when ``N <= k``).
+    """
+    n = np.asarray(n_endpoints, dtype=float)
+    k = np.asarray(radix, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tiers = np.ceil(np.log(np.maximum(n, 1.0) / 2.0) / np.log(k / 2.0) - 1e-9)
+    return np.where(n <= k, 1.0, np.maximum(tiers, 2.0))
+
+
+def modules_per_xpu(tiers: Any, nic_gbps: Any, port_gbps: Any) -> dict[str, np.ndarray]:
+    """Optical modules per XPU by position in the fabric [modules].
+
+    Returns ``nic_side`` (at the NIC speed), ``leaf_side`` and ``upper`` (at the
+    switch port speed); tier-1 modules (``nic_side``, ``leaf_side``) disappear
+    where tier-1 links are copper.
+    """
+    ratio = np.asarray(nic_gbps, dtype=float) / np.asarray(port_gbps, dtype=float)
+    tiers = np.asarray(tiers, dtype=float)
+    ones = np.ones_like(ratio * tiers)
+    return {
+        "nic_side": ones,
+        "leaf_side": ratio * ones,
+        "upper": 2.0 * (tiers - 1.0) * ratio,
+    }
+
+
+def switches_per_xpu(tiers: Any, radix: Any) -> np.ndarray:
+    """Switch boxes per XPU in an L-tier fat tree, ``(2L - 1)/k`` [1]."""
+    return (2.0 * np.asarray(tiers, dtype=float) - 1.0) / np.asarray(radix, dtype=float)
+
+
+def fabric_tables(
+    *,
+    nic_gbps: np.ndarray,
+    switch_gbps: np.ndarray,
+    switch_share: np.ndarray,
+    cluster_sizes: np.ndarray,
+    cluster_share: np.ndarray,
+    speeds: np.ndarray,
+    ports_per_switch: float = 64.0,
+) -> dict[str, np.ndarray]:
+    """Per-XPU fabric bill of materials by year and accelerator type.
+
+    Parameters
+    ----------
+    nic_gbps : ndarray, (type,)
+        Back-end NIC bandwidth per XPU [Gb/s].
+    switch_gbps : ndarray, (gen,)
+        Switch ASIC bandwidth by generation [Gb/s].
+    switch_share : ndarray, (year, gen)
+        Share of new deployments on each switch generation [1].
+    cluster_sizes : ndarray, (size,)
+        Cluster size classes [XPUs].
+    cluster_share : ndarray, (year, size)
+        Share of new XPUs deployed in each cluster size class [1].
+    speeds : ndarray, (speed,)
+        Module speed classes [Gb/s].
+
+    Returns
+    -------
+    dict of ndarray
+        ``tier1`` and ``upper`` modules (year, type, speed) per XPU,
+        ``switches`` (year, type, gen) per XPU and ``tiers`` (year, type) mean.
+    """
+    port = switch_gbps / ports_per_switch  # (gen,)
+    k = switch_gbps[None, :] / nic_gbps[:, None]  # (type, gen) radix at the NIC speed
+    tiers = fat_tree_tiers(cluster_sizes[None, None, :], k[..., None])  # (type, gen, size)
+    mods = modules_per_xpu(tiers, nic_gbps[:, None, None], port[None, :, None])
+    sw = switches_per_xpu(tiers, k[..., None])
+    # weight over cluster sizes and switch generations for each year
+    wsize = cluster_share  # (year, size)
+    wgen = switch_share  # (year, gen)
+    w = wgen[:, None, :, None] * wsize[:, None, None, :]  # (year, 1, gen, size)
+    nic_idx = np.searchsorted(speeds, nic_gbps)  # (type,)
+    port_idx = np.searchsorted(speeds, port)  # (gen,)
+    n_year, n_type, n_speed = wsize.shape[0], nic_gbps.shape[0], speeds.shape[0]
+    tier1 = np.zeros((n_year, n_type, n_speed))
+    upper = np.zeros((n_year, n_type, n_speed))
+    nic_w = (w * mods["nic_side"][None]).sum(axis=(2, 3))  # (year, type)
+    tier1[:, np.arange(n_type), nic_idx] += nic_w
+    for g in range(port.shape[0]):
+        tier1[:, :, port_idx[g]] += (w[:, :, g] * mods["leaf_side"][None, :, g]).sum(axis=-1)
+        upper[:, :, port_idx[g]] += (w[:, :, g] * mods["upper"][None, :, g]).sum(axis=-1)
+    return {
+        "tier1": tier1,
+        "upper": upper,
+        "switches": (w * sw[None]).sum(axis=-1),
+        "tiers": (w * tiers[None]).sum(axis=(2, 3)),
+    }
+
+
+def transceivers(
+    *,
+    shipments: np.ndarray,
+    tier1: np.ndarray,
+    upper: np.ndarray,
+    extra: np.ndarray,
+    first_tier_copper: np.ndarray,
+    cpo_share: np.ndarray,
+) -> np.ndarray:
+    """Pluggable optical modules shipped with the year's XPUs by speed [modules/yr].
+
+    Parameters
+    ----------
+    shipments : ndarray, (draw, year, type)
+        XPUs deployed [units/yr].
+    tier1, upper : ndarray, (year, type, speed)
+        Modules per XPU from :func:`fabric_tables`.
+    extra : ndarray, (year, type, speed)
+        Scale-up optics and front-end modules per XPU.
+    first_tier_copper : ndarray, (draw,)
+        Share of NIC-to-leaf links on copper (DAC/AEC) [1].
+    cpo_share : ndarray, (draw, year)
+        Share of switch-to-switch optics that are co-packaged (no pluggable) [1].
+
+    Returns
+    -------
+    ndarray, (draw, year, speed)
+    """
+    t1 = np.einsum("dyt,yts->dys", shipments, tier1)
+    up = np.einsum("dyt,yts->dys", shipments, upper)
+    ex = np.einsum("dyt,yts->dys", shipments, extra)
+    return (1.0 - first_tier_copper[:, None, None]) * t1 + (1.0 - cpo_share[..., None]) * up + ex

@@ -1,0 +1,219 @@
+"""Power layer: IT and facility power, energy, data-centre pipeline, power supply.
+
+Definitions used throughout: *IT power* is the nameplate draw of XPUs with
+their hosts and network (``TDP x (1 + host overhead) + network``);
+*facility power* is IT power x PUE. Data-centre capacity is **facility MW,
+cumulative and energised** (AI-capable capacity); critical IT MW is facility
+MW / PUE, and additions are its year-on-year difference.
+
+Data centres move through a pipeline: starts (announced and financed) become
+energised after a construction lead time; each start files for a grid
+connection that arrives after the interconnection-queue lead time, limited by
+the grid capacity that can be connected per year. Completed halls without a
+grid connection are powered on site (reciprocating engines, aeroderivative
+and industrial gas turbines, fuel cells, batteries as a bridge) within each
+technology's yearly deliveries; what remains is a power shortfall.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "HOURS_PER_YEAR",
+    "dc_pipeline",
+    "energy_wh",
+    "facility_power_w",
+    "it_power_w",
+    "lag_weights",
+    "power_supply",
+]
+
+HOURS_PER_YEAR = 8760.0
+
+
+def it_power_w(tdp_w: Any, host_overhead: Any, network_w: Any = 0.0) -> np.ndarray:
+    """IT power per XPU ``TDP x (1 + overhead) + network`` [W]."""
+    return np.asarray(tdp_w, dtype=float) * (1.0 + np.asarray(host_overhead)) + network_w
+
+
+def facility_power_w(it_w: Any, pue: Any) -> np.ndarray:
+    """Facility power ``IT x PUE`` [W]."""
+    return np.asarray(it_w, dtype=float) * np.asarray(pue, dtype=float)
+
+
+def energy_wh(power_w: Any, load_factor: Any, hours: float = HOURS_PER_YEAR) -> np.ndarray:
+    """Energy over a year at an average load factor [Wh]."""
+    return np.asarray(power_w, dtype=float) * load_factor * hours
+
+
+def lag_weights(lead: np.ndarray, max_lag: int) -> np.ndarray:
+    """Split a fractional lead time between the two neighbouring whole years.
+
+    ``lead`` (draw,) [yr] -> weights (draw, max_lag + 1) summing to 1; e.g.
+    2.3 years -> 0.7 at lag 2 and 0.3 at lag 3.
+    """
+    lead = np.clip(np.asarray(lead, dtype=float), 0.0, float(max_lag))
+    lo = np.floor(lead).astype(int)
+    frac = lead - lo
+    w = np.zeros((lead.shape[0], max_lag + 1))
+    rows = np.arange(lead.shape[0])
+    w[rows, lo] += 1.0 - frac
+    w[rows, np.minimum(lo + 1, max_lag)] += frac
+    return w
+
+
+def dc_pipeline(
+    *,
+    demand_mw: np.ndarray,
+    history_mw: np.ndarray,
+    under_construction_mw: np.ndarray,
+    construction_lead: np.ndarray,
+    start_capacity_mw: np.ndarray,
+    reserve: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Data-centre capacity as a stock built through a construction pipeline.
+
+    Parameters
+    ----------
+    demand_mw : ndarray, (draw, year)
+        Facility MW the installed XPUs need [MW].
+    history_mw : ndarray, (year,)
+        Energised capacity in history years, NaN afterwards [MW].
+    under_construction_mw : ndarray, (draw,)
+        Pipeline under construction at the end of the last history year [MW].
+    construction_lead : ndarray, (draw,)
+        Years from start to energisation [yr].
+    start_capacity_mw : ndarray, (draw, year)
+        Largest capacity the industry can start per year [MW/yr].
+    reserve : ndarray, (draw,)
+        Capacity planned above the forecast need [1].
+
+    Returns
+    -------
+    dict of ndarray, (draw, year)
+        ``energised`` [MW], ``completions`` and ``starts`` [MW/yr],
+        ``under_construction`` [MW].
+    """
+    n_draw, n_year = demand_mw.shape
+    max_lag = 8
+    w = lag_weights(construction_lead, max_lag)
+    hist = ~np.isnan(history_mw)
+    last = int(np.flatnonzero(hist).max())
+    energised = np.zeros((n_draw, n_year))
+    completions = np.zeros((n_draw, n_year))
+    starts = np.zeros((n_draw, n_year))
+    pipe = np.zeros((n_draw, n_year))
+    due = np.zeros((n_draw, n_year + max_lag + 1))  # completions scheduled by year
+    # the pipeline standing at the end of history completes evenly over the lead time
+    spread = np.clip(np.ceil(construction_lead), 1, max_lag).astype(int)
+    for lag in range(1, max_lag + 1):
+        share = np.where(lag <= spread, 1.0 / spread, 0.0)
+        due[:, last + lag] += under_construction_mw * share
+    for i in range(n_year):
+        if hist[i]:
+            energised[:, i] = history_mw[i]
+            completions[:, i] = history_mw[i] - (history_mw[i - 1] if i > 0 else history_mw[i])
+            pipe[:, i] = under_construction_mw if i == last else np.nan
+            continue
+        completions[:, i] = due[:, i]
+        energised[:, i] = energised[:, i - 1] + completions[:, i]
+        remaining = due[:, i + 1 :].sum(axis=1)
+        target_year = np.minimum(i + np.ceil(construction_lead).astype(int), n_year - 1)
+        target = demand_mw[np.arange(n_draw), target_year] * (1.0 + reserve)
+        want = np.maximum(target - energised[:, i] - remaining, 0.0)
+        starts[:, i] = np.minimum(want, start_capacity_mw[:, i])
+        due[:, i : i + max_lag + 1] += starts[:, i, None] * w
+        pipe[:, i] = remaining + starts[:, i] * (1.0 - w[:, 0])
+    pipe = np.where(np.isnan(pipe), 0.0, pipe)
+    return {
+        "energised": energised,
+        "completions": completions,
+        "starts": starts,
+        "under_construction": pipe,
+    }
+
+
+def power_supply(
+    *,
+    completions_mw: np.ndarray,
+    starts_mw: np.ndarray,
+    history: np.ndarray,
+    pipeline_mw: np.ndarray,
+    grid_lead: np.ndarray,
+    grid_capacity_mw: np.ndarray,
+    onsite_limits_mw: np.ndarray,
+    first_powered_mw: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Match new data-centre MW with grid connections or on-site generation.
+
+    Parameters
+    ----------
+    completions_mw : ndarray, (draw, year)
+        Data-centre MW completed [MW/yr].
+    starts_mw : ndarray, (draw, year)
+        MW started; each start requests a grid connection [MW/yr].
+    history : ndarray of bool, (year,)
+        History years: their completions were grid-connected as built.
+    pipeline_mw : ndarray, (draw,)
+        Under construction at the end of history; its requests mature evenly
+        over the grid lead time [MW].
+    grid_lead : ndarray, (draw,)
+        Interconnection-queue lead time [yr].
+    grid_capacity_mw : ndarray, (draw, year)
+        Largest data-centre load the grid can connect per year [MW/yr].
+    onsite_limits_mw : ndarray, (draw, year, tech)
+        Yearly deliveries of each on-site technology to data centres, in merit
+        order [MW/yr].
+    first_powered_mw : ndarray, (draw,)
+        Grid-powered capacity at the start (history) [MW].
+
+    Returns
+    -------
+    dict of ndarray
+        ``grid`` (draw, year) cumulative grid-connected MW, ``onsite`` (draw,
+        year, tech) cumulative on-site MW, ``shortfall`` (draw, year) MW
+        completed but unpowered, ``powered`` (draw, year) MW.
+    """
+    n_draw, n_year = completions_mw.shape
+    n_tech = onsite_limits_mw.shape[-1]
+    max_lag = 10
+    w = lag_weights(grid_lead, max_lag)
+    eligible = np.zeros((n_draw, n_year + max_lag + 1))
+    last = int(np.flatnonzero(history).max())
+    eligible[:, : last + 1] = np.where(history[None, : last + 1], completions_mw[:, : last + 1], 0)
+    spread = np.clip(np.ceil(grid_lead), 1, max_lag).astype(int)
+    for lag in range(1, max_lag + 1):
+        eligible[:, last + lag] += np.where(lag <= spread, pipeline_mw / spread, 0.0)
+    for i in range(last + 1, n_year):
+        eligible[:, i : i + max_lag + 1] += starts_mw[:, i, None] * w
+    grid = np.zeros((n_draw, n_year))
+    onsite = np.zeros((n_draw, n_year, n_tech))
+    shortfall = np.zeros((n_draw, n_year))
+    built = np.cumsum(completions_mw, axis=1) + first_powered_mw[:, None]
+    queue = np.zeros(n_draw)
+    g = first_powered_mw.copy()
+    site = np.zeros((n_draw, n_tech))
+    for i in range(n_year):
+        queue = queue + eligible[:, i]
+        room = np.maximum(built[:, i] - g, 0.0)
+        cap = np.where(history[i], np.inf, grid_capacity_mw[:, i])
+        connect = np.minimum(np.minimum(queue, cap), room)
+        queue = queue - connect
+        g = g + connect
+        gap = np.maximum(built[:, i] - g - site.sum(axis=1), 0.0)
+        for k in range(n_tech):
+            add = np.minimum(gap, onsite_limits_mw[:, i, k])
+            site[:, k] += add
+            gap = gap - add
+        grid[:, i] = g
+        onsite[:, i] = site
+        shortfall[:, i] = gap
+    return {
+        "grid": grid,
+        "onsite": onsite,
+        "shortfall": shortfall,
+        "powered": built - shortfall,
+    }

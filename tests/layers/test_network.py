@@ -1,0 +1,88 @@
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import aiinfra
+from aiinfra.layers import network
+
+
+@pytest.mark.parametrize(
+    ("n", "k", "tiers"),
+    [(64, 64, 1), (65, 64, 2), (2048, 64, 2), (2049, 64, 3), (65536, 64, 3), (65537, 64, 4)],
+)
+def test_fat_tree_tiers(n, k, tiers):
+    # capacity of an L-tier non-blocking fat tree of radix k: 2 (k/2)^L
+    assert network.fat_tree_tiers(n, k) == tiers
+
+
+def test_transceivers_per_xpu_two_and_three_tier_radix_64():
+    # 800G NIC on 51.2T switches (64 x 800G): two tiers: 1 NIC-side + 1 leaf-side + 2 upper
+    m2 = network.modules_per_xpu(2, 800, 800)
+    assert m2["nic_side"] + m2["leaf_side"] + m2["upper"] == 4
+    # three tiers add one more switch-to-switch link with a module at each end
+    m3 = network.modules_per_xpu(3, 800, 800)
+    assert m3["nic_side"] + m3["leaf_side"] + m3["upper"] == 6
+    assert network.switches_per_xpu(2, 64) == pytest.approx(3 / 64)
+    assert network.switches_per_xpu(3, 64) == pytest.approx(5 / 64)
+
+
+def test_public_rules_of_thumb():
+    # H100 + 400G ConnectX-7 + 51.2T, two tiers: 1 x 400G + 1.5 x 800G per GPU (FiberMall 2023)
+    m = network.modules_per_xpu(network.fat_tree_tiers(4096, 51200 / 400), 400, 800)
+    assert (m["nic_side"], m["leaf_side"] + m["upper"]) == (1.0, 1.5)
+    # A100 + 200G HDR, three tiers: ~6 x 200G per GPU (FiberMall 2023)
+    m = network.modules_per_xpu(3, 200, 200)
+    assert m["nic_side"] + m["leaf_side"] + m["upper"] == 6
+
+
+@settings(max_examples=40, deadline=None)
+@given(extra=st.floats(1.0, 5.0), copper=st.floats(0, 1), cpo=st.floats(0, 1))
+def test_more_xpus_never_fewer_transceivers(extra, copper, cpo):
+    rng = np.random.default_rng(0)
+    ship = rng.random((2, 3, 4)) * 1e6
+    tabs = {k: rng.random((3, 4, 5)) for k in ("tier1", "upper", "extra")}
+    kw = {"first_tier_copper": np.full(2, copper), "cpo_share": np.full((2, 3), cpo)}
+    a = network.transceivers(shipments=ship, **tabs, **kw)
+    b = network.transceivers(shipments=ship * extra, **tabs, **kw)
+    assert np.all(b >= a - 1e-6)
+
+
+@pytest.fixture(scope="module")
+def base():
+    return aiinfra.run("base")
+
+
+def test_seed_figure_5_transceivers(base):
+    # Seed figure 5 (SemiAnalysis via WisdomTree, 2026): 800G AI transceivers 25 M (2025) ->
+    # 112 M (2027), 1.6T ramping. Issue bands: 2025 in [15, 40] M, 2027 in [70, 160] M.
+    t800 = base.transceivers_800g
+    assert 15e6 <= float(t800.sel(year=2025)[0]) <= 40e6
+    assert 70e6 <= float(t800.sel(year=2027)[0]) <= 160e6
+    t16 = base.transceivers.sel(speed="1.6T")[0]
+    # 1.6T modules ramp from 2026 with ConnectX-9 NICs and 102.4T switches
+    assert float(t16.sel(year=2025)) == 0
+    assert float(t16.sel(year=2027)) > float(t16.sel(year=2026)) > 0
+    assert 2 <= float(base.transceivers_per_xpu.sel(year=2025)[0]) <= 8
+
+
+def test_network_and_power_layers_fast():
+    from aiinfra.chain import Chain
+    from aiinfra.uncertainty import sample_parameters
+
+    ch = Chain(aiinfra.load_scenario("base"))
+    draws = 10_000
+    p = sample_parameters(ch.scenario, draws, seed=4)
+    years = ch.sim_years
+    t = (years - years[0]).astype(float)
+    out: dict = {}
+    need = ch._compute(t, p, ch._demand(t, p, out), out)
+    ship = ch._fleet(years, p, need, out)
+    for _ in range(2):
+        t0 = time.perf_counter()
+        ch._network(years, p, ship, out)
+        ch._power(years, p, ship, out)
+        elapsed = time.perf_counter() - t0
+    assert elapsed < 1.0, elapsed

@@ -1,0 +1,115 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import aiinfra
+from aiinfra.layers import power
+
+
+def test_gb200_nvl72_rack():
+    # NVIDIA GB200 NVL72: ~120 kW per rack (shared/REFERENCES.md); 72 GPUs at 1,200 W with
+    # the default host overhead 0.4 -> 120.96 kW IT; at PUE 1.2 -> 145.2 kW facility.
+    it = power.it_power_w(1200.0, 0.4) * 72
+    assert 120e3 <= it <= 132e3
+    assert power.facility_power_w(it, 1.2) == pytest.approx(it * 1.2)
+    # one year at 65 % load: Wh = W x 0.65 x 8760
+    assert power.energy_wh(it, 0.65) == pytest.approx(it * 0.65 * 8760)
+
+
+def test_lag_weights():
+    w = power.lag_weights(np.array([2.3, 0.0]), 5)
+    np.testing.assert_allclose(w[0], [0, 0, 0.7, 0.3, 0, 0])
+    np.testing.assert_allclose(w[1], [1, 0, 0, 0, 0, 0])
+
+
+def _supply(grid_lead, grid_cap=1e9, onsite=30.0):
+    years = 6
+    completions = np.array([[0.0, 100, 100, 100, 100, 100]])
+    starts = completions.copy()  # each hall requests its grid connection when completed
+    return power.power_supply(
+        completions_mw=completions,
+        starts_mw=starts,
+        history=np.array([True] + [False] * (years - 1)),
+        pipeline_mw=np.zeros(1),
+        grid_lead=np.array([grid_lead]),
+        grid_capacity_mw=np.full((1, years), grid_cap),
+        onsite_limits_mw=np.full((1, years, 2), onsite),
+        first_powered_mw=np.array([1000.0]),
+    )
+
+
+def test_short_grid_queue_needs_no_onsite():
+    out = _supply(grid_lead=0.0)
+    assert np.all(out["onsite"] == 0)
+    np.testing.assert_allclose(out["grid"], [[1000, 1100, 1200, 1300, 1400, 1500]])
+
+
+def test_long_grid_queue_is_bridged_on_site_then_short():
+    out = _supply(grid_lead=3.0)
+    # halls completed in years 1-3 wait three years for the grid; two on-site technologies
+    # deliver 30 MW/yr each, so 60 MW/yr is bridged and 40 MW/yr stays unpowered
+    assert out["onsite"][0, 1].sum() == pytest.approx(60.0)
+    assert out["shortfall"][0, 1] == pytest.approx(40.0)
+    assert out["shortfall"][0, 3] == pytest.approx(120.0)
+    # year 4: the year-1 request connects; grid + on site + shortfall = built
+    np.testing.assert_allclose(
+        out["powered"][0] + out["shortfall"][0], 1000 + np.cumsum([0, 100, 100, 100, 100, 100])
+    )
+    assert out["grid"][0, 4] == pytest.approx(1100.0)
+
+
+def test_dc_pipeline_history_and_lead_time():
+    out = power.dc_pipeline(
+        demand_mw=np.array([[10.0, 20, 40, 80, 160]]),
+        history_mw=np.array([10.0, 20, np.nan, np.nan, np.nan]),
+        under_construction_mw=np.array([10.0]),
+        construction_lead=np.array([2.0]),
+        start_capacity_mw=np.full((1, 5), 50.0),
+        reserve=np.array([0.0]),
+    )
+    np.testing.assert_allclose(out["energised"][0, :2], [10, 20])
+    assert np.all(out["starts"] <= 50.0 + 1e-9)
+    # year 3 gets half of the standing pipeline; year 2's starts arrive two years later
+    assert out["completions"][0, 2] == pytest.approx(5.0)
+    assert out["completions"][0, 4] >= out["starts"][0, 2] - 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(it=st.floats(1e3, 1e9), pue=st.floats(1.0, 2.5), k=st.floats(1.0, 2.0))
+def test_higher_pue_never_lowers_facility_power(it, pue, k):
+    assert power.facility_power_w(it, pue * k) >= power.facility_power_w(it, pue)
+
+
+@pytest.fixture(scope="module")
+def base():
+    return aiinfra.run("base")
+
+
+def test_energy_against_iea(base):
+    # IEA Energy and AI (2025): data centres ~415 TWh in 2024; band +-25 % with the non-AI
+    # load as a scenario input.
+    e = float(base.dc_energy_twh.sel(year=2024)[0])
+    assert 0.75 * 415 <= e <= 1.25 * 415
+    assert float(base.dc_energy_twh.sel(year=2030)[0]) > e
+
+
+def test_seed_figures_6_and_7(base):
+    # Seed figure 7: AI data-centre capacity ex-China ~16 GW (2025) -> ~60 GW (2028);
+    # issue band for 2028: [45, 75] GW.
+    dc = base.dc_capacity_mw.sel(region="ex_china")[0]
+    assert float(dc.sel(year=2025)) == pytest.approx(16000)
+    assert 45e3 <= float(dc.sel(year=2028)) <= 75e3
+    # Seed figure 6: XPU capacity of LLM providers (inference well over 50 GW by 2030);
+    # issue band: LLM-provider capacity 2030 > 40 GW.
+    assert float(base.llm_provider_capacity_w.sel(year=2030)[0].sum()) > 40e9
+
+
+def test_power_balance(base):
+    demand = base.facility_power_w[0] / 1e6
+    powered = base.power_supply_mw[0].sum("source") - base.power_shortfall_mw[0] * 0
+    supplied = base.power_supply_mw[0].sum("source")
+    # every MW needed is either supplied or reported as a deficit
+    assert np.all((supplied + base.power_deficit_mw[0] + 1e-6 >= demand).values)
+    assert np.all(base.power_shortfall_mw.values >= 0)
+    assert np.all(powered.values >= 0)
