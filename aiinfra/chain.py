@@ -129,6 +129,7 @@ class Chain:
             "heat_rate": np.array([float(r["heat_rate_mmbtu_per_mwh"]) for r in tech]),
             "co2": np.array([float(r["co2_kg_per_mmbtu"]) for r in tech]),
             "capex_per_kw": np.array([float(r["capex_usd_per_kw"]) for r in tech]),
+            "lead": np.array([float(r["lead_time_years"]) for r in tech]),
         }
         dc_rows = read_csv("dc_history.csv")
         self.dc_hist = {}
@@ -456,9 +457,11 @@ class Chain:
                 grid_capacity_mw=grid_cap * share[:, None],
                 onsite_limits_mw=onsite * share[:, None, None],
                 first_powered_mw=pipe["energised"][:, 0],
+                onsite_lead=self.power_tech["lead"],
             )
             dc[region], supply[region] = pipe, sup
         energised = np.stack([dc[r]["energised"] for r in regions], axis=-1)
+        starts_total = sum(dc[r]["starts"] for r in regions)
         powered = sum(supply[r]["powered"] for r in regions)
         by_source = np.concatenate(
             [
@@ -494,7 +497,9 @@ class Chain:
                 [llm_it * inf_share, llm_it * (1 - inf_share), np.zeros_like(llm_it)], -1
             ),
             dc_capacity_mw=energised,
-            dc_starts_mw=sum(dc[r]["starts"] for r in regions),
+            dc_starts_mw=starts_total,
+            dc_announced_mw=_shift_earlier(starts_total, pp.planning_lead_years),
+            it_power_by_owner_w=it_w[..., None] * owners[None],
             dc_under_construction_mw=sum(dc[r]["under_construction"] for r in regions),
             power_supply_mw=by_source,
             power_shortfall_mw=shortfall,
@@ -527,6 +532,7 @@ class Chain:
             "speed": self.net["speed_names"],
             "switch": self.net["switch_names"],
             "region": ["ex_china", "china"],
+            "owner": list(OWNERS),
             "source": ["grid", *self.power_tech["names"]],
             "vintage": self.sim_years,
         }
@@ -540,6 +546,20 @@ class Chain:
             "aiinfra_version": __version__,
         }
         return build_dataset(arrays, coords, attrs)
+
+
+def _shift_earlier(x: np.ndarray, lead: np.ndarray) -> np.ndarray:
+    """Value of ``x`` ``lead`` years later (draw-wise, linear between years; 0 past the end)."""
+    n_year = x.shape[1]
+    pos = np.arange(n_year)[None, :] + lead[:, None]
+    lo = np.floor(pos).astype(int)
+    frac = pos - lo
+    pad = np.concatenate([x, np.zeros((x.shape[0], 12))], axis=1)
+    rows = np.arange(x.shape[0])[:, None]
+    return (
+        pad[rows, np.minimum(lo, n_year + 10)] * (1 - frac)
+        + pad[rows, np.minimum(lo + 1, n_year + 11)] * frac
+    )
 
 
 def run(

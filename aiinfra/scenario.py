@@ -494,6 +494,9 @@ class PowerSection(Section):
     china_share: Q("", le=1) = Field(
         0.2, description="Share of AI data-centre demand located in China."
     )
+    planning_lead_years: Q("year", ge=0, le=5) = Field(
+        1.0, description="Years from announcement to construction start."
+    )
     construction_lead_years: Q("year", gt=0, le=8) = Field(
         2.0, description="Years from a data-centre start to energisation."
     )

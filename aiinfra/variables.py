@@ -163,6 +163,10 @@ register("dc_capacity_mw", "MW", ("draw", "year", "region"), "power",
          "AI data-centre capacity energised (facility MW; seed figure 7)",
          "Cumulative facility MW; critical IT MW = facility / PUE.")  # fmt: skip
 register("dc_starts_mw", "MW/year", DY, "power", "AI data-centre capacity started")
+register("dc_announced_mw", "MW/year", DY, "power", "AI data-centre capacity announced",
+         "Starts brought forward by the planning lead time.")  # fmt: skip
+register("it_power_by_owner_w", "W", ("draw", "year", "owner"), "power",
+         "Installed XPU IT power by owner type")  # fmt: skip
 register(
     "dc_under_construction_mw", "MW", DY, "power", "AI data-centre capacity under construction"
 )

@@ -146,6 +146,7 @@ def power_supply(
     grid_capacity_mw: np.ndarray,
     onsite_limits_mw: np.ndarray,
     first_powered_mw: np.ndarray,
+    onsite_lead: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Match new data-centre MW with grid connections or on-site generation.
 
@@ -169,6 +170,10 @@ def power_supply(
         order [MW/yr].
     first_powered_mw : ndarray, (draw,)
         Grid-powered capacity at the start (history) [MW].
+    onsite_lead : ndarray, (tech,), optional
+        Order-to-power lead time of each on-site technology [yr]; a technology
+        is only worth ordering where it arrives before the grid would, so it is
+        unused in draws whose grid lead time is not longer.
 
     Returns
     -------
@@ -193,6 +198,9 @@ def power_supply(
     onsite = np.zeros((n_draw, n_year, n_tech))
     shortfall = np.zeros((n_draw, n_year))
     built = np.cumsum(completions_mw, axis=1) + first_powered_mw[:, None]
+    usable = np.ones((n_draw, n_tech))
+    if onsite_lead is not None:
+        usable = (np.asarray(onsite_lead)[None, :] < grid_lead[:, None]).astype(float)
     queue = np.zeros(n_draw)
     g = first_powered_mw.copy()
     site = np.zeros((n_draw, n_tech))
@@ -205,7 +213,7 @@ def power_supply(
         g = g + connect
         gap = np.maximum(built[:, i] - g - site.sum(axis=1), 0.0)
         for k in range(n_tech):
-            add = np.minimum(gap, onsite_limits_mw[:, i, k])
+            add = np.minimum(gap, onsite_limits_mw[:, i, k] * usable[:, k])
             site[:, k] += add
             gap = gap - add
         grid[:, i] = g

@@ -113,3 +113,36 @@ def test_power_balance(base):
     assert np.all((supplied + base.power_deficit_mw[0] + 1e-6 >= demand).values)
     assert np.all(base.power_shortfall_mw.values >= 0)
     assert np.all(powered.values >= 0)
+
+
+def test_energy_against_lbnl_us_2023(base):
+    # LBNL (Dec 2024): US data centres used 176 TWh in 2023, ~40-50 % of the world's; the
+    # global total must exceed the US figure and stay within a plausible multiple of it.
+    e = float(base.dc_energy_twh.sel(year=2023)[0])
+    assert 176 < e < 176 / 0.3
+
+
+def test_owner_split_adds_up(base):
+    np.testing.assert_allclose(
+        base.it_power_by_owner_w.sum("owner").values, base.it_power_w.values, rtol=1e-12
+    )
+    ann = base.dc_announced_mw[0]
+    starts = base.dc_starts_mw[0]
+    # announcements lead starts by the planning lead time (1 year by default)
+    assert float(ann.sel(year=2026)) == pytest.approx(float(starts.sel(year=2027)))
+
+
+def test_onsite_technology_slower_than_grid_is_unused():
+    out = power.power_supply(
+        completions_mw=np.array([[0.0, 100.0]]),
+        starts_mw=np.array([[0.0, 100.0]]),
+        history=np.array([True, False]),
+        pipeline_mw=np.zeros(1),
+        grid_lead=np.array([2.0]),
+        grid_capacity_mw=np.full((1, 2), 1e9),
+        onsite_limits_mw=np.full((1, 2, 2), 1e3),
+        first_powered_mw=np.array([0.0]),
+        onsite_lead=np.array([1.0, 4.0]),  # a 1-year engine and a 4-year turbine
+    )
+    assert out["onsite"][0, 1, 0] == pytest.approx(100.0)
+    assert out["onsite"][0, 1, 1] == 0.0
