@@ -43,6 +43,20 @@ __all__ = ["MODEL_REGISTRY", "Chain", "run"]
 EUV_BEFORE_2019 = 45  # ASML EUV shipments 2010-2018 (ASML annual reports; NXE:3100-3400B)
 HIGH_NA_FROM = 2026
 
+LAYERS = (*fab.SUPPLY_LAYERS, "transceivers", "dc", "power")
+# Variables also reported on the demand path (orders before the bottleneck solver).
+DEMAND_PATH = (
+    "shipments_total",
+    "installed_total",
+    "cowos_wafers",
+    "cowos_wafers_total",
+    "wfe_usd",
+    "wfe_total_usd",
+    "transceivers",
+    "transceivers_800g",
+    "facility_power_w",
+    "llm_provider_capacity_w",
+)
 EUV_BEFORE_2019 = 45  # ASML EUV shipments 2010-2018 (ASML annual reports; NXE:3100-3400B)
 HIGH_NA_FROM = 2026
 
@@ -185,13 +199,26 @@ class Chain:
         out: dict[str, np.ndarray] = {}
         d = self._demand(t, p, out)
         need = self._compute(t, p, d, out)
-        ship = self._fleet(years, p, need, out)
+        # pass 1, the demand path: what the need alone would ship; developers plan data
+        # centres and power for it, and it sets the per-XPU requirements of every layer
+        plan: dict[str, np.ndarray] = dict(out)
+        ship = self._fleet(years, p, need, plan)
+        self._fab(years, p, ship, plan)
+        self._network(years, p, ship, plan)
+        self._power(years, p, ship, plan)
+        supply = self._supply(p, plan)
+        for key in DEMAND_PATH:
+            out[f"{key}_demand"] = plan[key]
+        # pass 2, the bottleneck solver: ship what every layer can support
+        ship = self._fleet(years, p, need, out, supply=supply)
         self._fab(years, p, ship, out)
         self._network(years, p, ship, out)
-        self._power(years, p, ship, out)
-        out["xpus_supportable"] = np.concatenate(
-            [out.pop("_sup_fab"), out.pop("_sup_net")[..., None], out.pop("_sup_power")], axis=-1
-        )
+        self._power(years, p, ship, out, plan_mw=plan["facility_power_w"] / 1e6)
+        for key in ("_sup_fab", "_sup_net", "_sup_power", "_mw_per_unit", "_mw_avail"):
+            out.pop(key)
+        served = np.minimum(out["fleet_coverage"], 1.0)
+        out["tokens_served"] = d["tokens_total"] * served
+        out["tokens_served_share"] = served
         skip = int(self.years[0] - years[0])
         return {k: v[:, skip:] for k, v in out.items()}
 
@@ -255,8 +282,45 @@ class Chain:
         )
         return req["need_per_type"]
 
+    def _supply(self, p: Any, plan: dict[str, np.ndarray]) -> fleet.Supply:
+        """Capacities of every layer for the solver, from the demand-path pass."""
+        flow = np.concatenate([plan["_sup_fab"], plan["_sup_net"][..., None]], axis=-1)
+        lead = np.stack(
+            [
+                p.fab.fab_lead_years,
+                p.fab.cowos_lead_years,
+                p.fab.hbm_lead_years,
+                p.fab.euv_lead_years,
+                p.network.transceiver_lead_years,
+                p.power.construction_lead_years,
+                p.power.onsite_response_lead_years,
+            ],
+            axis=-1,
+        )
+        # The fleet history built draws more than the AI data-centre capacity on record: the
+        # rest sits in conventional halls. That legacy hosting, measured at the last history
+        # year, stays available (it empties as the old fleet retires).
+        hist = ~np.isnan(shipments_history(tuple(self.accelerators), self.sim_years)).any(axis=1)
+        last = int(np.flatnonzero(hist).max())
+        need_mw = plan["facility_power_w"][:, last] / 1e6
+        legacy = np.maximum(need_mw - plan["_mw_avail"][:, last, 1], 0.0)
+        return fleet.Supply(
+            flow=flow,
+            mw=plan["_mw_avail"] + legacy[:, None, None],
+            mw_per_unit=plan["_mw_per_unit"],
+            lead=lead,
+            response=p.fleet.capacity_response,
+            backlog_decay=p.fleet.backlog_cancel,
+            orders=plan["shipments_total"],
+        )
+
     def _fleet(
-        self, years: np.ndarray, p: Any, need: np.ndarray, out: dict[str, np.ndarray]
+        self,
+        years: np.ndarray,
+        p: Any,
+        need: np.ndarray,
+        out: dict[str, np.ndarray],
+        supply: fleet.Supply | None = None,
     ) -> np.ndarray:
         names = tuple(self.accelerators)
         f = fleet.stock_flow(
@@ -268,8 +332,24 @@ class Chain:
             mix=self._mix,
             lifetime=p.fleet.lifetime_years,
             gap_halflife=p.fleet.gap_halflife,
+            supply=supply,
         )
         ship = f["shipments"]
+        if supply is not None:
+            n_layer = f["supportable"].shape[-1]
+            onehot = f["binding"][..., None] == np.arange(n_layer + 1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                util = np.where(
+                    f["supportable"] > 0, ship.sum(-1)[..., None] / f["supportable"], np.inf
+                )
+            out.update(
+                xpus_supportable=f["supportable"],
+                shipments_desired=f["desired"],
+                backlog=f["backlog"],
+                binding_layer=f["binding"],
+                binding_share=onehot.mean(axis=0),
+                capacity_utilisation=np.minimum(util, 1e6),
+            )
         out.update(
             shipments=ship,
             shipments_total=ship.sum(axis=-1),
@@ -394,7 +474,12 @@ class Chain:
         )
 
     def _power(
-        self, years: np.ndarray, p: Any, ship: np.ndarray, out: dict[str, np.ndarray]
+        self,
+        years: np.ndarray,
+        p: Any,
+        ship: np.ndarray,
+        out: dict[str, np.ndarray],
+        plan_mw: np.ndarray | None = None,
     ) -> None:
         pp = p.power
         sc = self.scenario.power
@@ -418,8 +503,9 @@ class Chain:
         use = out["xpus_needed_by_use"]
         inf_share = use[..., 0] / np.maximum(use[..., 0] + use[..., 1], 1e-30)
         llm_it = it_w * owners[None, :, OWNERS.index("llm_providers")]
-        # data-centre pipeline and power supply by region
+        # data-centre pipeline and power supply by region, planned for the demand path
         demand_mw = fac_w / 1e6
+        plan_mw = demand_mw if plan_mw is None else plan_mw
         regions = {"ex_china": 1.0 - pp.china_share, "china": pp.china_share}
         t_after = np.maximum(years - 2026.0, 0.0)
         starts_cap = pp.dc_start_capacity_2026[:, None] * np.power(
@@ -441,7 +527,7 @@ class Chain:
         for region, share in regions.items():
             hist, uc = self.dc_hist[region]
             pipe = power.dc_pipeline(
-                demand_mw=demand_mw * share[:, None],
+                demand_mw=plan_mw * share[:, None],
                 history_mw=hist,
                 under_construction_mw=np.full(demand_mw.shape[0], uc),
                 construction_lead=pp.construction_lead_years,
@@ -506,6 +592,10 @@ class Chain:
             power_deficit_mw=np.maximum(demand_mw - powered, 0.0),
             onsite_fuel_mmbtu=fuel,
             co2_t=co2,
+            _mw_avail=np.stack([energised.sum(-1), powered], axis=-1),
+            _mw_per_unit=(
+                (tdp[None, None] * host[..., None] + self._net_w_per_type) * pue[..., None] / 1e6
+            ),
             _sup_power=np.stack(
                 [
                     np.maximum(energised.sum(-1) - survivors_mw, 0.0) / np.maximum(w_new, 1e-12),
@@ -528,7 +618,8 @@ class Chain:
             "company": list(COMPANIES),
             "node": list(NODE_FAMILIES),
             "application": list(fab.WFE_APPLICATIONS),
-            "layer": [*fab.SUPPLY_LAYERS, "transceivers", "dc", "power"],
+            "layer": list(LAYERS),
+            "binding": [*LAYERS, "demand"],
             "speed": self.net["speed_names"],
             "switch": self.net["switch_names"],
             "region": ["ex_china", "china"],

@@ -322,6 +322,12 @@ class FleetSection(Section):
     lifetime_years: Q("year", gt=0) = Field(
         5.0, description="Mean service life of an accelerator (Weibull, shape 3)."
     )
+    capacity_response: Q("", le=2) = Field(
+        0.5, description="Share of a layer's shortage ordered as extra capacity (solver)."
+    )
+    backlog_cancel: Q("", le=1) = Field(
+        0.3, description="Share of unmet XPU demand cancelled each year (solver)."
+    )
     gap_halflife: Q("year", gt=0) = Field(
         3.0,
         description="Half-life of the fleet gap (installed / physics need at the last "
@@ -348,6 +354,16 @@ class FabSection(Section):
         0.25, description="Yearly growth of CoWoS capacity after the data years."
     )
     cowos_yield: Q("", gt=0, le=1) = Field(0.95, description="Interposer/assembly yield.")
+    fab_lead_years: Q("year", gt=0, le=10) = Field(
+        2.5, description="Years for extra leading-edge logic capacity (fab shell + tools)."
+    )
+    cowos_lead_years: Q("year", gt=0, le=10) = Field(
+        1.25, description="Years for extra CoWoS capacity."
+    )
+    hbm_lead_years: Q("year", gt=0, le=10) = Field(1.5, description="Years for extra HBM.")
+    euv_lead_years: Q("year", gt=0, le=10) = Field(
+        1.5, description="Years for extra EUV scanners (order to install)."
+    )
     hbm_die_yield: Q("", gt=0, le=1) = Field(0.85, description="HBM core DRAM die yield.")
     hbm_stack_yield: Q("", gt=0, le=1) = Field(0.8, description="HBM stacking (TSV) yield.")
     hbm_share_2023: Q("", gt=0, le=1) = Field(
@@ -444,6 +460,9 @@ class NetworkSection(Section):
     cpo_share_max: Q("", le=1) = Field(
         0.5, description="Share of switch-to-switch optics co-packaged 4 years after the start."
     )
+    transceiver_lead_years: Q("year", gt=0, le=10) = Field(
+        1.0, description="Years for extra transceiver capacity."
+    )
     transceiver_capacity_2025: Q("1/year", gt=0) = Field(
         6.0e7, description="Optical modules the industry can make in 2025 (all speeds)."
     )
@@ -509,6 +528,9 @@ class PowerSection(Section):
     dc_reserve: Q("", le=2) = Field(0.1, description="Capacity planned above forecast need.")
     grid_lead_years: Q("year", gt=0, le=10) = Field(
         4.0, description="Interconnection-queue lead time for large loads."
+    )
+    onsite_response_lead_years: Q("year", gt=0, le=10) = Field(
+        2.5, description="Years for extra power (turbines/engines ordered in a shortage)."
     )
     grid_capacity_2026: Q("MW/year", gt=0) = Field(
         1.2e4, description="Data-centre load the grids can connect in 2026, world."

@@ -134,6 +134,20 @@ register("xpus_supportable", "device/year", ("draw", "year", "layer"), "chain",
          "Capacity (or energised/powered MW beyond what the surviving fleet uses) divided by "
          "the per-XPU requirement of the year's shipment mix.")  # fmt: skip
 
+# ----------------------------------------------------------------- solver
+register("shipments_desired", "device/year", DY, "solve", "XPU shipments desired",
+         "New orders (the demand path's shipments) plus the surviving backlog.")  # fmt: skip
+register("backlog", "device/year", DY, "solve", "Unmet XPU demand (backlog)")
+register("binding_layer", "1", DY, "solve", "Binding layer (index)",
+         "Index into the 'binding' coordinate; the last entry means demand binds.")  # fmt: skip
+register("binding_share", "1", ("year", "binding"), "solve",
+         "Share of draws in which each layer binds")  # fmt: skip
+register("capacity_utilisation", "1", ("draw", "year", "layer"), "solve",
+         "Shipments over what each layer supports")  # fmt: skip
+register("tokens_served", "token/year", DY, "solve", "Tokens served",
+         "Token demand times the share of the need the installed fleet covers.")  # fmt: skip
+register("tokens_served_share", "1", DY, "solve", "Share of token demand served")
+
 # ----------------------------------------------------------------- network
 register("transceivers", "1/year", ("draw", "year", "speed"), "network",
          "Optical transceivers by speed class (seed figure 5)",
@@ -179,6 +193,25 @@ register("power_deficit_mw", "MW", DY, "power", "Facility MW the installed XPUs 
 register("onsite_fuel_mmbtu", "MMBtu/year", DY, "power", "Natural gas burnt on site")
 register("co2_t", "t/year", DY, "power", "CO2 of AI data-centre electricity")
 
+# ----------------------------------------------------------------- demand path
+# The same variables before the bottleneck solver: what orders would ship if no layer
+# were short. Seed forecasts of shipments, CoWoS, optics and WFE are compared here.
+for _name in (
+    "shipments_total",
+    "installed_total",
+    "cowos_wafers",
+    "cowos_wafers_total",
+    "wfe_usd",
+    "wfe_total_usd",
+    "transceivers",
+    "transceivers_800g",
+    "facility_power_w",
+    "llm_provider_capacity_w",
+):
+    _v = VARIABLES[_name]
+    register(f"{_name}_demand", _v.units, _v.dims, _v.layer, f"{_v.long_name}, demand path",
+             "Before the bottleneck solver (orders). " + _v.description)  # fmt: skip
+
 # Variables printed by `aiinfra run` (name, scale, display unit).
 HEADLINE: list[tuple[str, float, str]] = [
     ("arr_usd", 1e-9, "bn USD"),
@@ -186,6 +219,7 @@ HEADLINE: list[tuple[str, float, str]] = [
     ("training_flop", 1e-27, "1e27 FLOP/yr"),
     ("xpus_needed_total", 1e-6, "M units"),
     ("shipments_needed", 1e-6, "M units/yr"),
+    ("shipments_total_demand", 1e-6, "M units/yr"),
     ("shipments_total", 1e-6, "M units/yr"),
     ("installed_total", 1e-6, "M units"),
     ("cowos_wafers_total", 1e-3, "k wafers/yr"),

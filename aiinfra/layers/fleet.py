@@ -19,14 +19,49 @@ decays towards 1 with a half-life, so shipments continue smoothly from history.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy.special import gamma
 
-__all__ = ["WEIBULL_SHAPE", "stock_flow", "survival"]
+from aiinfra.layers.power import lag_weights
+
+__all__ = ["WEIBULL_SHAPE", "Supply", "stock_flow", "survival"]
 
 WEIBULL_SHAPE = 3.0
+MAX_LAG = 10
+
+
+@dataclass(frozen=True)
+class Supply:
+    """What every layer can supply, for the bottleneck solver.
+
+    Attributes
+    ----------
+    flow : ndarray, (draw, year, flow layer)
+        New XPUs per year each manufacturing/network layer can support [units/yr].
+    mw : ndarray, (draw, year, MW layer)
+        Facility MW available (data-centre shells energised, powered) [MW].
+    mw_per_unit : ndarray, (draw, year, type)
+        Facility MW one installed XPU of each type uses [MW].
+    lead : ndarray, (draw, layer)
+        Years for extra capacity ordered in a shortage to arrive [yr].
+    response : ndarray, (draw,)
+        Share of a layer's shortage that is ordered as extra capacity [1].
+    backlog_decay : ndarray, (draw,)
+        Share of unmet demand cancelled each year [1].
+    orders : ndarray, (draw, year)
+        XPUs the demand path would ship (new orders each year) [units/yr].
+    """
+
+    flow: np.ndarray
+    mw: np.ndarray
+    mw_per_unit: np.ndarray
+    lead: np.ndarray
+    response: np.ndarray
+    backlog_decay: np.ndarray
+    orders: np.ndarray
 
 
 def survival(age: Any, lifetime: Any, shape: float = WEIBULL_SHAPE) -> np.ndarray:
@@ -50,8 +85,16 @@ def stock_flow(
     mix: np.ndarray,
     lifetime: np.ndarray,
     gap_halflife: np.ndarray,
+    supply: Supply | None = None,
 ) -> dict[str, np.ndarray]:
     """Shipments and installed base by type, year by year.
+
+    Without ``supply`` every year ships what the need requires (the demand
+    path). With ``supply`` it is the bottleneck solver: each modelled year ships
+    ``min(desired, supportable by every layer)``, where desired is the year's
+    new orders (what the demand path ships) plus the surviving backlog; the argmin is the binding layer, the rest becomes
+    backlog, and each shortage orders extra capacity that arrives after the
+    layer's lead time.
 
     Parameters
     ----------
@@ -77,7 +120,10 @@ def stock_flow(
         ``vintage`` (draw, year, vintage) installed units by shipment year;
         ``retirements`` (draw, year) [units/yr]; ``gap`` (draw, year) [1];
         ``coverage`` (draw, year): share of the year's gap-adjusted need the
-        installed fleet can serve (>1 means spare capacity) [1].
+        installed fleet can serve (>1 means spare capacity) [1]. With
+        ``supply`` also ``desired`` and ``backlog`` (draw, year) [units/yr],
+        ``supportable`` (draw, year, layer) [units/yr] and ``binding`` (draw,
+        year): index of the binding layer, ``n_layers`` when demand binds.
     """
     n_draw, n_year, n_type = need.shape
     lt = lifetime[:, None]
@@ -91,6 +137,16 @@ def stock_flow(
     last_hist = int(np.flatnonzero(hist_rows).max()) if hist_rows.any() else -1
     gap0 = np.ones(n_draw)
     prev_total = np.full(n_draw, initial.sum())
+    if supply is not None:
+        n_flow = supply.flow.shape[-1]
+        n_layer = n_flow + supply.mw.shape[-1]
+        lags = [lag_weights(supply.lead[:, k], MAX_LAG) for k in range(n_layer)]
+        extra = np.zeros((n_draw, n_year + MAX_LAG + 1, n_layer))
+        sup_out = np.zeros((n_draw, n_year, n_layer))
+        desired = np.zeros((n_draw, n_year))
+        backlog = np.zeros((n_draw, n_year))
+        binding = np.full((n_draw, n_year), float(n_layer))
+        carried = np.zeros(n_draw)
     for i in range(n_year):
         # survivors at the end of year i: initial stock plus earlier vintages (shipped mid-year)
         surv = initial[None, :] * survival(i + initial_age + 1.0, lt)
@@ -103,11 +159,39 @@ def stock_flow(
         eff_need = need[:, i] * gap[:, i, None]
         if hist_rows[i]:
             ship[:, i] = history[i][None, :]
+            x = ship[:, i].sum(axis=-1)
         else:
             covered = (surv / eff_need).sum(axis=-1)
             per_unit = (mix[i][None, :] / eff_need).sum(axis=-1)
             # new units, grossed up for attrition in their first half year
             x = np.maximum(0.0, 1.0 - covered) / per_unit / survival(0.5, lifetime)
+        if supply is not None:
+            want = x if hist_rows[i] else supply.orders[:, i] + carried
+            mw_unit = supply.mw_per_unit[:, i]  # (draw, type)
+            new_mw = (mix[i][None, :] * mw_unit).sum(axis=-1)
+            free_mw = supply.mw[:, i] + extra[:, i, n_flow:] * new_mw[:, None]
+            free_mw = free_mw - (surv * mw_unit).sum(axis=-1)[:, None]
+            sup = np.concatenate(
+                [
+                    supply.flow[:, i] + extra[:, i, :n_flow],
+                    np.maximum(free_mw, 0) / new_mw[:, None],
+                ],
+                axis=-1,
+            )
+            limit = sup.min(axis=-1)
+            short = limit < want
+            binding[:, i] = np.where(short, sup.argmin(axis=-1), n_layer)
+            sup_out[:, i] = sup
+            desired[:, i] = want
+            if not hist_rows[i]:
+                x = np.minimum(want, limit)
+                carried = (want - x) * (1.0 - supply.backlog_decay)
+                backlog[:, i] = want - x
+                gap_l = np.maximum(want[:, None] - sup, 0.0) * supply.response[:, None]
+                for k in range(n_layer):
+                    extra[:, i + 1 : i + 2 + MAX_LAG, k] += gap_l[:, k, None] * lags[k]
+            ship[:, i] = x[:, None] * mix[i][None, :]
+        elif not hist_rows[i]:
             ship[:, i] = x[:, None] * mix[i][None, :]
         inst[:, i] = surv + ship[:, i] * survival(0.5, lt)
         vint[:, i, i] = (ship[:, i] * survival(0.5, lt)).sum(axis=-1)
@@ -118,7 +202,7 @@ def stock_flow(
             gap[:, i] = np.maximum(cover[:, i], 1.0)
             cover[:, i] = cover[:, i] / gap[:, i]
             gap0 = gap[:, i]
-    return {
+    out = {
         "shipments": ship,
         "installed": inst,
         "vintage": vint,
@@ -126,3 +210,6 @@ def stock_flow(
         "gap": gap,
         "coverage": cover,
     }
+    if supply is not None:
+        out.update(desired=desired, backlog=backlog, supportable=sup_out, binding=binding)
+    return out

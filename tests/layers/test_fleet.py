@@ -77,11 +77,16 @@ def base():
 
 def test_seed_figure_2_shipments(base):
     # Seed figure 2 (SemiAnalysis via WisdomTree, 2026): ~5 M XPUs (2023) -> >25 M (2027).
-    # Issue bands: 2023 in [4, 6.5] M, 2027 in [20, 35] M.
-    s = base.shipments_total.values[0]
+    # Issue bands: 2023 in [4, 6.5] M, 2027 in [20, 35] M. The seed forecasts orders, so
+    # they are compared with the demand path (before the bottleneck solver).
+    s = base.shipments_total_demand.values[0]
     years = list(base.year.values)
     assert 4e6 <= s[years.index(2023)] <= 6.5e6
     assert 20e6 <= s[years.index(2027)] <= 35e6
+    # deployed shipments never exceed orders and match history in history years
+    dep = base.shipments_total.values[0]
+    assert np.all(dep <= s * (1 + 1e-9) + 1.0)
+    assert dep[years.index(2025)] == pytest.approx(11e6)
     by_vendor = base.shipments_by_vendor.sum("vendor").values
     np.testing.assert_allclose(by_vendor, base.shipments_total.values, rtol=1e-12)
     assert float(base.installed_h100e.sel(year=2025)[0]) > float(
@@ -91,17 +96,18 @@ def test_seed_figure_2_shipments(base):
 
 def test_seed_figure_4_cowos(base):
     # Seed figure 4: CoWoS wafer shipments >10x from 2023 to 2027 (issue band: ratio > 8).
-    c = base.cowos_wafers_total
+    c = base.cowos_wafers_total_demand
     assert float(c.sel(year=2027)[0] / c.sel(year=2023)[0]) > 8
     # 2023 CoWoS wafers consistent with ~15k wpm end-2023 capacity (TrendForce)
     assert 1.0e5 <= float(c.sel(year=2023)[0]) <= 2.2e5
+    assert float(base.cowos_wafers_total.sel(year=2027)[0]) <= float(c.sel(year=2027)[0]) + 1
     assert set(base.company.values) == {"NVIDIA", "AMD", "Broadcom/Google", "AWS/Marvell", "Other"}
 
 
 def test_seed_figure_3_wfe(base):
     # Seed figure 3: WFE ~160 bn USD by 2027 (issue band [130, 190] bn USD); SEMI history
     # 96 bn USD (2023).
-    w = base.wfe_total_usd
+    w = base.wfe_total_usd_demand
     assert 130e9 <= float(w.sel(year=2027)[0]) <= 190e9
     assert float(w.sel(year=2023)[0]) == pytest.approx(96e9)
 

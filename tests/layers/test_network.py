@@ -58,10 +58,10 @@ def base():
 def test_seed_figure_5_transceivers(base):
     # Seed figure 5 (SemiAnalysis via WisdomTree, 2026): 800G AI transceivers 25 M (2025) ->
     # 112 M (2027), 1.6T ramping. Issue bands: 2025 in [15, 40] M, 2027 in [70, 160] M.
-    t800 = base.transceivers_800g
+    t800 = base.transceivers_800g_demand  # the seed forecasts orders: demand path
     assert 15e6 <= float(t800.sel(year=2025)[0]) <= 40e6
     assert 70e6 <= float(t800.sel(year=2027)[0]) <= 160e6
-    t16 = base.transceivers.sel(speed="1.6T")[0]
+    t16 = base.transceivers_demand.sel(speed="1.6T")[0]
     # 1.6T modules ramp from 2026 with ConnectX-9 NICs and 102.4T switches
     assert float(t16.sel(year=2025)) == 0
     assert float(t16.sel(year=2027)) > float(t16.sel(year=2026)) > 0
