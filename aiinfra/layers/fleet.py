@@ -92,9 +92,9 @@ def stock_flow(
     Without ``supply`` every year ships what the need requires (the demand
     path). With ``supply`` it is the bottleneck solver: each modelled year ships
     ``min(desired, supportable by every layer)``, where desired is the year's
-    new orders (what the demand path ships) plus the surviving backlog; the argmin is the binding layer, the rest becomes
-    backlog, and each shortage orders extra capacity that arrives after the
-    layer's lead time.
+    new orders (what the demand path ships) plus the surviving backlog; the
+    argmin is the binding layer, the rest becomes backlog, and each shortage
+    orders extra capacity that arrives after the layer's lead time.
 
     Parameters
     ----------
