@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from aiinfra import __version__
+from aiinfra import __version__, solve
 from aiinfra.catalogs import (
     COMPANIES,
     NODE_FAMILIES,
@@ -32,7 +32,7 @@ from aiinfra.catalogs import (
     wfe_history,
 )
 from aiinfra.errors import ScenarioError
-from aiinfra.layers import compute, demand, fab, fleet, network, power
+from aiinfra.layers import compute, demand, economics, fab, fleet, network, power
 from aiinfra.quantity import point
 from aiinfra.results import build_dataset
 from aiinfra.scenario import OWNERS, DemandSection, Scenario, load_scenario
@@ -43,7 +43,7 @@ __all__ = ["MODEL_REGISTRY", "Chain", "run"]
 EUV_BEFORE_2019 = 45  # ASML EUV shipments 2010-2018 (ASML annual reports; NXE:3100-3400B)
 HIGH_NA_FROM = 2026
 
-LAYERS = (*fab.SUPPLY_LAYERS, "transceivers", "dc", "power")
+LAYERS = solve.LAYERS
 # Variables also reported on the demand path (orders before the bottleneck solver).
 DEMAND_PATH = (
     "shipments_total",
@@ -117,6 +117,8 @@ class Chain:
             "module_w": np.array([float(r["watts"]) for r in trx]),
             "switch_w": np.array([float(r["watts"]) for r in sws]),
             "speed_names": [r["name"] for r in trx],
+            "module_usd": np.array([float(r["price_usd"]) for r in trx]),
+            "switch_usd": np.array([float(r["price_usd"]) for r in sws]),
             "switch_names": [r["name"] for r in sws],
         }
         sizes = sorted({k for m in net.clusters.values() for k in m}, key=float)
@@ -135,6 +137,13 @@ class Chain:
         for j, a in enumerate(accs):
             scaleup[:, j, int(np.searchsorted(speeds, a.nic_gbps))] = a.scaleup_optics_per_xpu
         self.fabric["scaleup"] = scaleup
+        rows_ms = read_csv("market_shares.csv")
+        self.firms = [*sorted({r["company"] for r in rows_ms if r["company"] != "Other"}), "Other"]
+        self.shares = np.zeros((len(economics.POOLS), len(self.firms)))
+        for r in rows_ms:
+            self.shares[economics.POOLS.index(r["pool"]), self.firms.index(r["company"])] += float(
+                r["share"]
+            )
         tech = [r for r in read_csv("power_tech.csv") if r["kind"] == "onsite"]
         self.power_tech = {
             "names": [r["source_name"] for r in tech],
@@ -188,9 +197,18 @@ class Chain:
         return np.arange(demand.BASE_YEAR, self.scenario.horizon.end + 1)
 
     def compute(
-        self, draws: int = 1, seed: int | np.random.Generator = 0, sampler: str | None = None
+        self,
+        draws: int = 1,
+        seed: int | np.random.Generator = 0,
+        sampler: str | None = None,
+        *,
+        keep_internals: bool = False,
     ) -> dict[str, np.ndarray]:
-        """Run all layers; return raw output arrays keyed by registry name."""
+        """Run all layers; return raw output arrays keyed by registry name.
+
+        ``keep_internals=True`` also stores per-type requirements and capacities
+        (unsliced, all simulated years) in ``self.internals`` for the LP.
+        """
         p = sample_parameters(
             self.scenario, draws, seed=seed, sampler=sampler or self.scenario.uncertainty.sampler
         )
@@ -214,8 +232,14 @@ class Chain:
         self._fab(years, p, ship, out)
         self._network(years, p, ship, out)
         self._power(years, p, ship, out, plan_mw=plan["facility_power_w"] / 1e6)
+        self._economics(years, p, ship, out)
+        out["_lp_mw"] = (supply.mw, supply.mw_per_unit)
+        out["_lp_rate"] = self._lp_rate
         for key in ("_sup_fab", "_sup_net", "_sup_power", "_mw_per_unit", "_mw_avail"):
             out.pop(key)
+        internals = {k: out.pop(k) for k in list(out) if k.startswith("_lp")}
+        if keep_internals:
+            self.internals = internals
         served = np.minimum(out["fleet_coverage"], 1.0)
         out["tokens_served"] = d["tokens_total"] * served
         out["tokens_served_share"] = served
@@ -270,6 +294,10 @@ class Chain:
             software_eff=np.array([a.software_efficiency for a in accs]),
             h100e=self._h100e,
         )
+        tokens = (d["input_tokens"] + d["output_tokens"]).sum(axis=-1)
+        self._lp_rate = tokens[..., None] / (
+            np.maximum(req["n_inf"], 1e-30) * compute.SECONDS_PER_YEAR
+        )  # production tokens/s per device if it only served tokens (draw, year, type)
         out.update(
             xpus_needed=req["xpus_by_type"],
             xpus_needed_by_workload=req["xpus_by_workload"],
@@ -342,6 +370,7 @@ class Chain:
                 util = np.where(
                     f["supportable"] > 0, ship.sum(-1)[..., None] / f["supportable"], np.inf
                 )
+            out["_lp_extra"] = f["extra"]
             out.update(
                 xpus_supportable=f["supportable"],
                 shipments_desired=f["desired"],
@@ -396,7 +425,8 @@ class Chain:
             node_tables=self.node_tables,
             p=fp,
             logic_wpm=logic_wpm,
-            cowos_wpm=capacity_series("cowos", years, fp.cowos_capacity_growth),
+            cowos_wpm=capacity_series("cowos", years, fp.cowos_capacity_growth)
+            * fp.cowos_capacity_scale[:, None],
             dram_wpm=capacity_series("dram", years, fp.dram_capacity_growth),
             wfe_hist=wfe_hist,
             euv_shipped=np.stack([low_d, np.broadcast_to(high_d, (n, len(years)))], axis=-1),
@@ -421,6 +451,7 @@ class Chain:
             euv_tools_installed=m["euv_tools_installed"],
             cleanroom_m2=m["cleanroom_m2"],
             _sup_fab=m["supportable"],
+            _lp_fab=(m["req"], m["cap"]),
         )
 
     def _network(
@@ -471,6 +502,13 @@ class Chain:
             network_power_w=inst_w,
             fabric_tiers=(ship * fab_t["tiers"][None]).sum(axis=-1) / np.maximum(total_ship, 1e-9),
             _sup_net=capacity / np.maximum(per_xpu, 1e-9),
+            _lp_net=(
+                (1.0 - np_.first_tier_copper)[:, None, None] * fab_t["tier1"].sum(-1)[None]
+                + (1.0 - cpo)[..., None] * fab_t["upper"].sum(-1)[None]
+                + extra.sum(-1)[None]
+                + front[:, None, None],
+                capacity,
+            ),
         )
 
     def _power(
@@ -569,6 +607,8 @@ class Chain:
         )
         grid_twh = np.maximum(ai_twh - site_twh.sum(axis=-1), 0.0)
         co2 = co2_site + grid_twh * 1e6 * grid_int / 1e3
+        mw_unit = (tdp[None, None] * host[..., None] + self._net_w_per_type) * pue[..., None] / 1e6
+        self._mw_unit_constrained = mw_unit
         # XPUs supportable per year by data-centre shells and by power
         w_new = (ship * tdp).sum(axis=-1) * host[:, 0, None] / np.maximum(ship.sum(-1), 1e-9)
         w_new = w_new * pue / 1e6  # facility MW per new XPU
@@ -593,9 +633,7 @@ class Chain:
             onsite_fuel_mmbtu=fuel,
             co2_t=co2,
             _mw_avail=np.stack([energised.sum(-1), powered], axis=-1),
-            _mw_per_unit=(
-                (tdp[None, None] * host[..., None] + self._net_w_per_type) * pue[..., None] / 1e6
-            ),
+            _mw_per_unit=mw_unit,
             _sup_power=np.stack(
                 [
                     np.maximum(energised.sum(-1) - survivors_mw, 0.0) / np.maximum(w_new, 1e-12),
@@ -603,6 +641,97 @@ class Chain:
                 ],
                 axis=-1,
             ),
+        )
+
+    def _economics(
+        self, years: np.ndarray, p: Any, ship: np.ndarray, out: dict[str, np.ndarray]
+    ) -> None:
+        ep = p.economics
+        accs = [get_accelerator(a) for a in self.accelerators]
+        uc = out["dc_under_construction_mw"]
+        uc_prev = np.concatenate([np.zeros_like(uc[:, :1]), uc[:, :-1]], axis=1)
+        completions = np.diff(out["dc_capacity_mw"].sum(-1), axis=1, prepend=np.nan)
+        completions = np.nan_to_num(completions, nan=0.0)
+        work = np.where(
+            uc + uc_prev > 0,
+            0.5 * (uc + uc_prev) / p.power.construction_lead_years[:, None],
+            completions,
+        )
+        supply_mw = out["power_supply_mw"]
+        added = np.diff(supply_mw, axis=1, prepend=supply_mw[:, :1])
+        items = economics.capex_items(
+            shipments=ship,
+            asp_usd=self.tables["asp_usd"],
+            nic_gbps=np.array([a.nic_gbps for a in accs]),
+            transceivers=out["transceivers"],
+            transceiver_usd=self.net["module_usd"],
+            switches=out["switches"],
+            switch_usd=self.net["switch_usd"],
+            dc_work_mw=work,
+            onsite_added_mw=np.maximum(added[..., 1:], 0.0),
+            onsite_usd_per_kw=self.power_tech["capex_per_kw"],
+            grid_added_mw=np.maximum(added[..., 0], 0.0),
+            p=ep,
+        )
+        seg_map = np.array(
+            [
+                [economics.SEGMENT_OF[i] == s for s in economics.SEGMENTS]
+                for i in economics.CAPEX_ITEMS
+            ],
+            dtype=float,
+        )
+        segments = items @ seg_map
+        total = segments.sum(axis=-1)
+        euv_added = np.diff(
+            out["euv_tools_installed"], axis=1, prepend=out["euv_tools_installed"][:, :1]
+        )
+        pools = np.stack(
+            [
+                items[..., economics.CAPEX_ITEMS.index("accelerators")],
+                out["logic_wafer_cost"],
+                out["hbm_bits"] / 8e9 * ep.hbm_usd_per_gb[:, None],
+                out["cowos_wafers_total"] * ep.cowos_usd_per_wafer[:, None],
+                out["wfe_total_usd"],
+                euv_added * ep.euv_tool_usd[:, None],
+                items[..., economics.CAPEX_ITEMS.index("switches")],
+                items[..., economics.CAPEX_ITEMS.index("transceivers")],
+                items[..., economics.CAPEX_ITEMS.index("dc_electrical")],
+                items[..., economics.CAPEX_ITEMS.index("dc_cooling")],
+                items[..., economics.CAPEX_ITEMS.index("onsite_generation")],
+            ],
+            axis=-1,
+        )
+        firms = pools @ self.shares  # (draw, year, firm)
+        # cost per million tokens by accelerator type
+        shipped = np.maximum(ship.sum(-1), 1e-9)
+        net_per_xpu = (
+            items[..., [economics.CAPEX_ITEMS.index(k) for k in ("transceivers", "switches",
+                                                                  "nics", "cables")]].sum(-1)
+            / shipped
+        )  # fmt: skip
+        mw_unit = self._mw_unit_constrained
+        capex_xpu = (
+            self.tables["asp_usd"][None, None] * (1.0 + ep.host_server_share[:, None, None])
+            + net_per_xpu[..., None]
+            + mw_unit * ep.dc_capex_usd_per_mw[:, None, None]
+        )
+        cpm = economics.cost_per_mtok(
+            capex_per_xpu_usd=capex_xpu,
+            facility_kw=mw_unit * 1e3,
+            tokens_per_s=self._lp_rate,
+            lifetime=p.fleet.lifetime_years,
+            p=ep,
+            load_factor=p.power.load_factor,
+        )
+        out.update(
+            capex_usd=items,
+            capex_segment_usd=segments,
+            capex_total_usd=total,
+            capex_cumulative_usd=np.cumsum(total, axis=1),
+            capex_revenue_gap_usd=total - out["arr_usd"],
+            revenue_pool_usd=pools,
+            firm_revenue_usd=firms,
+            cost_per_mtok=cpm,
         )
 
     def run(self, draws: int = 1, seed: int = 0, sampler: str | None = None) -> xr.Dataset:
@@ -624,6 +753,10 @@ class Chain:
             "switch": self.net["switch_names"],
             "region": ["ex_china", "china"],
             "owner": list(OWNERS),
+            "item": list(economics.CAPEX_ITEMS),
+            "segment": list(economics.SEGMENTS),
+            "pool": list(economics.POOLS),
+            "firm": self.firms,
             "source": ["grid", *self.power_tech["names"]],
             "vintage": self.sim_years,
         }

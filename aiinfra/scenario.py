@@ -350,6 +350,9 @@ class FabSection(Section):
     logic_capacity_growth: Q("", ge=-0.5) = Field(
         0.08, description="Yearly growth of leading-edge capacity after the data years."
     )
+    cowos_capacity_scale: Q("", ge=0) = Field(
+        1.0, description="Multiplier on the CoWoS capacity path (packaging scenarios)."
+    )
     cowos_capacity_growth: Q("", ge=-0.5) = Field(
         0.25, description="Yearly growth of CoWoS capacity after the data years."
     )
@@ -563,7 +566,31 @@ OWNERS = ("llm_providers", "hyperscalers", "neoclouds", "enterprise")
 
 
 class EconomicsSection(Section):
-    """Economics layer (capex, revenue, cost per token)."""
+    """Economics layer: unit costs for capex by segment and cost per token."""
+
+    host_server_share: Q("") = Field(
+        0.25, description="Host servers (CPU, memory, boards) as a share of accelerator spend."
+    )
+    nic_usd_per_gbps: Q("USD/(Gbit/s)") = Field(
+        4.0, description="NIC price per Gb/s (400G ~1,600 USD)."
+    )
+    cables_usd_per_xpu: Q("USD/device") = Field(300.0, description="Copper/fibre cabling per XPU.")
+    dc_capex_usd_per_mw: Q("USD/MW") = Field(
+        1.1e7, description="AI data-centre shell and fit-out per facility MW (excl. IT)."
+    )
+    grid_connection_usd_per_kw: Q("USD/kW") = Field(
+        150.0, description="Grid connection (substation, lines) per kW of load."
+    )
+    hbm_usd_per_gb: Q("USD/GB") = Field(12.0, description="HBM price per GB (revenue pool).")
+    cowos_usd_per_wafer: Q("USD/wafer") = Field(
+        12000.0, description="CoWoS price per interposer wafer (revenue pool)."
+    )
+    euv_tool_usd: Q("USD/device") = Field(2.0e8, description="Low-NA EUV scanner price.")
+    high_na_tool_usd: Q("USD/device") = Field(3.8e8, description="High-NA EUV scanner price.")
+    electricity_usd_per_kwh: Q("USD/kWh") = Field(0.07, description="Electricity price per kWh.")
+    opex_share: Q("", le=1) = Field(
+        0.05, description="Yearly operating cost as a share of capex per XPU."
+    )
 
 
 class UncertaintySection(Section):

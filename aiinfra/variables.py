@@ -49,62 +49,165 @@ DY = ("draw", "year")
 DYW = ("draw", "year", "workload")
 
 # ----------------------------------------------------------------- demand
-register("demand_users", "user", DYW, "demand", "Active users by workload",
-         "Logistic user curve per workload (users, seats or agent instances).")  # fmt: skip
-register("demand_tokens", "token/year", DYW, "demand", "Token demand by workload",
-         "Input plus output tokens processed per year.")  # fmt: skip
+register(
+    "demand_users",
+    "user",
+    DYW,
+    "demand",
+    "Active users by workload",
+    "Logistic user curve per workload (users, seats or agent instances).",
+)
+register(
+    "demand_tokens",
+    "token/year",
+    DYW,
+    "demand",
+    "Token demand by workload",
+    "Input plus output tokens processed per year.",
+)
 register("demand_input_tokens", "token/year", DYW, "demand", "Input (prefill) tokens by workload")
-register("demand_output_tokens", "token/year", DYW, "demand", "Output (decode) tokens by workload",
-         "Includes hidden reasoning tokens.")  # fmt: skip
-register("token_price", "USD/Mtok", DYW, "demand", "Effective revenue per million tokens",
-         "API price, or subscription revenue divided by tokens served.")  # fmt: skip
+register(
+    "demand_output_tokens",
+    "token/year",
+    DYW,
+    "demand",
+    "Output (decode) tokens by workload",
+    "Includes hidden reasoning tokens.",
+)
+register(
+    "token_price",
+    "USD/Mtok",
+    DYW,
+    "demand",
+    "Effective revenue per million tokens",
+    "API price, or subscription revenue divided by tokens served.",
+)
 register("revenue_usd", "USD/year", DYW, "demand", "LLM provider revenue by workload")
 register("tokens_total", "token/year", DY, "demand", "Total token demand")
-register("arr_usd", "USD/year", DY, "demand", "ARR of leading LLM providers",
-         "Calendar-year revenue, equal to the run rate at mid-year for smooth growth "
-         "(seed figure 1).")  # fmt: skip
-register("training_flop", "FLOP/year", DY, "demand", "Training compute demand",
-         "All training: frontier runs plus other runs and experiments.")  # fmt: skip
+register(
+    "arr_usd",
+    "USD/year",
+    DY,
+    "demand",
+    "ARR of leading LLM providers",
+    "Calendar-year revenue, equal to the run rate at mid-year for smooth growth (seed figure 1).",
+)
+register(
+    "training_flop",
+    "FLOP/year",
+    DY,
+    "demand",
+    "Training compute demand",
+    "All training: frontier runs plus other runs and experiments.",
+)
 register("frontier_run_flop", "FLOP", DY, "demand", "Compute of one frontier training run")
 register("frontier_runs", "1/year", DY, "demand", "Frontier-scale training runs per year")
 
 # ----------------------------------------------------------------- compute
 DYA = ("draw", "year", "accelerator")
-register("xpus_needed", "device", DYA, "compute", "XPUs needed by accelerator type",
-         "Active accelerators needed for LLM inference, training and other AI, split by the "
-         "fleet mix.")  # fmt: skip
+register(
+    "xpus_needed",
+    "device",
+    DYA,
+    "compute",
+    "XPUs needed by accelerator type",
+    "Active accelerators needed for LLM inference, training and other AI, split by the fleet mix.",
+)
 register("xpus_needed_by_workload", "device", DYW, "compute", "Inference XPUs needed by workload")
-register("xpus_needed_by_use", "device", ("draw", "year", "use"), "compute",
-         "XPUs needed by use", "inference, training, other (non-LLM) AI.")  # fmt: skip
+register(
+    "xpus_needed_by_use",
+    "device",
+    ("draw", "year", "use"),
+    "compute",
+    "XPUs needed by use",
+    "inference, training, other (non-LLM) AI.",
+)
 register("xpus_needed_total", "device", DY, "compute", "XPUs needed (all uses)")
-register("h100e_needed", "device", DY, "compute", "H100-equivalents needed",
-         "Needed units weighted by dense FP8 FLOP/s relative to an H100 SXM.")  # fmt: skip
-register("shipments_needed", "device/year", DY, "compute", "XPU shipments needed",
-         "Growth of the needed fleet plus replacement after the service life.")  # fmt: skip
-register("shipments_needed_h100e", "device/year", DY, "compute",
-         "XPU shipments needed in H100-equivalents",
-         "shipments_needed computed on the H100-equivalent fleet.")  # fmt: skip
-register("token_rate_needed", "token/s", DY, "compute", "Token rate capacity needed",
-         "Average token rate divided by utilisation (provisioned serving capacity).")  # fmt: skip
+register(
+    "h100e_needed",
+    "device",
+    DY,
+    "compute",
+    "H100-equivalents needed",
+    "Needed units weighted by dense FP8 FLOP/s relative to an H100 SXM.",
+)
+register(
+    "shipments_needed",
+    "device/year",
+    DY,
+    "compute",
+    "XPU shipments needed",
+    "Growth of the needed fleet plus replacement after the service life.",
+)
+register(
+    "shipments_needed_h100e",
+    "device/year",
+    DY,
+    "compute",
+    "XPU shipments needed in H100-equivalents",
+    "shipments_needed computed on the H100-equivalent fleet.",
+)
+register(
+    "token_rate_needed",
+    "token/s",
+    DY,
+    "compute",
+    "Token rate capacity needed",
+    "Average token rate divided by utilisation (provisioned serving capacity).",
+)
 
 # ----------------------------------------------------------------- fleet
-register("shipments", "device/year", DYA, "fleet", "XPU shipments by type",
-         "History 2023-2025 (data/shipments_history.csv), then what the need requires "
-         "beyond the surviving fleet.")  # fmt: skip
+register(
+    "shipments",
+    "device/year",
+    DYA,
+    "fleet",
+    "XPU shipments by type",
+    "History 2023-2025 (data/shipments_history.csv), then what the need requires "
+    "beyond the surviving fleet.",
+)
 register("shipments_total", "device/year", DY, "fleet", "XPU shipments (seed figure 2)")
-register("shipments_by_vendor", "device/year", ("draw", "year", "vendor"), "fleet",
-         "XPU shipments by vendor")  # fmt: skip
+register(
+    "shipments_by_vendor",
+    "device/year",
+    ("draw", "year", "vendor"),
+    "fleet",
+    "XPU shipments by vendor",
+)
 register("installed_base", "device", DYA, "fleet", "Installed XPUs by type (end of year)")
 register("installed_total", "device", DY, "fleet", "Installed XPUs (end of year)")
-register("installed_by_vintage", "device", ("draw", "year", "vintage"), "fleet",
-         "Installed XPUs by shipment year")  # fmt: skip
-register("installed_h100e", "device", DY, "fleet", "Installed H100-equivalents",
-         "Installed units weighted by dense FP8 FLOP/s relative to an H100 SXM.")  # fmt: skip
+register(
+    "installed_by_vintage",
+    "device",
+    ("draw", "year", "vintage"),
+    "fleet",
+    "Installed XPUs by shipment year",
+)
+register(
+    "installed_h100e",
+    "device",
+    DY,
+    "fleet",
+    "Installed H100-equivalents",
+    "Installed units weighted by dense FP8 FLOP/s relative to an H100 SXM.",
+)
 register("retirements", "device/year", DY, "fleet", "XPUs retired")
-register("fleet_gap", "1", DY, "fleet", "Fleet gap",
-         "Installed fleet over the physics need at history years; decays afterwards.")  # fmt: skip
-register("fleet_coverage", "1", DY, "fleet", "Fleet coverage",
-         "Share of the (gap-adjusted) need the installed fleet can serve.")  # fmt: skip
+register(
+    "fleet_gap",
+    "1",
+    DY,
+    "fleet",
+    "Fleet gap",
+    "Installed fleet over the physics need at history years; decays afterwards.",
+)
+register(
+    "fleet_coverage",
+    "1",
+    DY,
+    "fleet",
+    "Fleet coverage",
+    "Share of the (gap-adjusted) need the installed fleet can serve.",
+)
 
 # ----------------------------------------------------------------- fab
 DYN = ("draw", "year", "node")
@@ -112,86 +215,232 @@ register("logic_wafers", "wafer/year", DYN, "fab", "Logic wafer starts for XPUs 
 register("logic_capacity", "wafer/year", DYN, "fab", "Leading-edge logic capacity by node")
 register("ai_share_logic", "1", DYN, "fab", "AI share of logic capacity by node")
 register("logic_wafer_cost", "USD/year", DY, "fab", "Foundry revenue from XPU logic wafers")
-register("cowos_wafers", "wafer/year", ("draw", "year", "company"), "fab",
-         "CoWoS wafers by company (seed figure 4)")  # fmt: skip
+register(
+    "cowos_wafers",
+    "wafer/year",
+    ("draw", "year", "company"),
+    "fab",
+    "CoWoS wafers by company (seed figure 4)",
+)
 register("cowos_wafers_total", "wafer/year", DY, "fab", "CoWoS wafers")
 register("cowos_capacity", "wafer/year", DY, "fab", "CoWoS capacity")
 register("hbm_bits", "bit/year", DY, "fab", "HBM bits shipped")
 register("hbm_stacks", "1/year", DY, "fab", "HBM stacks shipped")
 register("hbm_wafers", "wafer/year", DY, "fab", "DRAM wafer starts for HBM")
 register("hbm_share_dram", "1", DY, "fab", "HBM share of DRAM wafer capacity")
-register("wfe_usd", "USD/year", ("draw", "year", "application"), "fab",
-         "WFE spend by application (seed figure 3)",
-         "History 2022-2025 (SEMI); later non-AI WFE grows slowly and AI capacity additions "
-         "(logic for XPUs, HBM, CoWoS) are bought a year ahead.")  # fmt: skip
+register(
+    "wfe_usd",
+    "USD/year",
+    ("draw", "year", "application"),
+    "fab",
+    "WFE spend by application (seed figure 3)",
+    "History 2022-2025 (SEMI); later non-AI WFE grows slowly and AI capacity additions "
+    "(logic for XPUs, HBM, CoWoS) are bought a year ahead.",
+)
 register("wfe_total_usd", "USD/year", DY, "fab", "WFE spend")
 register("euv_tools_needed", "1", DY, "fab", "EUV scanners needed by leading-edge capacity")
 register("euv_tools_needed_ai", "1", DY, "fab", "EUV scanners needed by AI logic wafers")
 register("euv_tools_installed", "1", DY, "fab", "EUV scanners installed (low-NA equivalents)")
 register("cleanroom_m2", "m^2", DY, "fab", "Leading-edge cleanroom area")
-register("xpus_supportable", "device/year", ("draw", "year", "layer"), "chain",
-         "New XPUs supportable per year by each layer",
-         "Capacity (or energised/powered MW beyond what the surviving fleet uses) divided by "
-         "the per-XPU requirement of the year's shipment mix.")  # fmt: skip
+register(
+    "xpus_supportable",
+    "device/year",
+    ("draw", "year", "layer"),
+    "chain",
+    "New XPUs supportable per year by each layer",
+    "Capacity (or energised/powered MW beyond what the surviving fleet uses) divided by "
+    "the per-XPU requirement of the year's shipment mix.",
+)
 
 # ----------------------------------------------------------------- solver
-register("shipments_desired", "device/year", DY, "solve", "XPU shipments desired",
-         "New orders (the demand path's shipments) plus the surviving backlog.")  # fmt: skip
+register(
+    "shipments_desired",
+    "device/year",
+    DY,
+    "solve",
+    "XPU shipments desired",
+    "New orders (the demand path's shipments) plus the surviving backlog.",
+)
 register("backlog", "device/year", DY, "solve", "Unmet XPU demand (backlog)")
-register("binding_layer", "1", DY, "solve", "Binding layer (index)",
-         "Index into the 'binding' coordinate; the last entry means demand binds.")  # fmt: skip
-register("binding_share", "1", ("year", "binding"), "solve",
-         "Share of draws in which each layer binds")  # fmt: skip
-register("capacity_utilisation", "1", ("draw", "year", "layer"), "solve",
-         "Shipments over what each layer supports")  # fmt: skip
-register("tokens_served", "token/year", DY, "solve", "Tokens served",
-         "Token demand times the share of the need the installed fleet covers.")  # fmt: skip
+register(
+    "binding_layer",
+    "1",
+    DY,
+    "solve",
+    "Binding layer (index)",
+    "Index into the 'binding' coordinate; the last entry means demand binds.",
+)
+register(
+    "binding_share", "1", ("year", "binding"), "solve", "Share of draws in which each layer binds"
+)
+register(
+    "capacity_utilisation",
+    "1",
+    ("draw", "year", "layer"),
+    "solve",
+    "Shipments over what each layer supports",
+)
+register(
+    "tokens_served",
+    "token/year",
+    DY,
+    "solve",
+    "Tokens served",
+    "Token demand times the share of the need the installed fleet covers.",
+)
 register("tokens_served_share", "1", DY, "solve", "Share of token demand served")
 
 # ----------------------------------------------------------------- network
-register("transceivers", "1/year", ("draw", "year", "speed"), "network",
-         "Optical transceivers by speed class (seed figure 5)",
-         "Pluggable modules shipped with the year's XPUs: back-end fat tree, scale-up optics, "
-         "front-end network; co-packaged optics excluded.")  # fmt: skip
+register(
+    "transceivers",
+    "1/year",
+    ("draw", "year", "speed"),
+    "network",
+    "Optical transceivers by speed class (seed figure 5)",
+    "Pluggable modules shipped with the year's XPUs: back-end fat tree, scale-up optics, "
+    "front-end network; co-packaged optics excluded.",
+)
 register("transceivers_800g", "1/year", DY, "network", "800G optical transceivers")
 register("transceivers_per_xpu", "1", DY, "network", "Optical transceivers per XPU deployed")
-register("switches", "1/year", ("draw", "year", "switch"), "network",
-         "Switches by generation (ASIC bandwidth)")  # fmt: skip
-register("network_power_w", "W", DY, "network", "Network power of the installed fleet",
-         "Transceivers and switches of every installed vintage.")  # fmt: skip
+register(
+    "switches",
+    "1/year",
+    ("draw", "year", "switch"),
+    "network",
+    "Switches by generation (ASIC bandwidth)",
+)
+register(
+    "network_power_w",
+    "W",
+    DY,
+    "network",
+    "Network power of the installed fleet",
+    "Transceivers and switches of every installed vintage.",
+)
 register("fabric_tiers", "1", DY, "network", "Mean fat-tree tiers of new deployments")
 
 # ----------------------------------------------------------------- power
-register("it_power_w", "W", DY, "power", "IT power of installed XPUs (nameplate)",
-         "TDP x (1 + host overhead) + network.")  # fmt: skip
-register("facility_power_w", "W", DY, "power", "Facility power of installed XPUs",
-         "IT power x PUE.")  # fmt: skip
+register(
+    "it_power_w",
+    "W",
+    DY,
+    "power",
+    "IT power of installed XPUs (nameplate)",
+    "TDP x (1 + host overhead) + network.",
+)
+register(
+    "facility_power_w", "W", DY, "power", "Facility power of installed XPUs", "IT power x PUE."
+)
 register("pue", "1", DY, "power", "Fleet-average PUE")
 register("ai_dc_energy_twh", "TWh/year", DY, "power", "AI data-centre electricity")
-register("dc_energy_twh", "TWh/year", DY, "power", "All data-centre electricity",
-         "AI plus non-AI load (scenario input); IEA: ~415 TWh in 2024.")  # fmt: skip
-register("llm_provider_capacity_w", "W", ("draw", "year", "use"), "power",
-         "XPU capacity of LLM providers (IT power) by use (seed figure 6)",
-         "Only inference and training are filled; other_ai is zero.")  # fmt: skip
-register("dc_capacity_mw", "MW", ("draw", "year", "region"), "power",
-         "AI data-centre capacity energised (facility MW; seed figure 7)",
-         "Cumulative facility MW; critical IT MW = facility / PUE.")  # fmt: skip
+register(
+    "dc_energy_twh",
+    "TWh/year",
+    DY,
+    "power",
+    "All data-centre electricity",
+    "AI plus non-AI load (scenario input); IEA: ~415 TWh in 2024.",
+)
+register(
+    "llm_provider_capacity_w",
+    "W",
+    ("draw", "year", "use"),
+    "power",
+    "XPU capacity of LLM providers (IT power) by use (seed figure 6)",
+    "Only inference and training are filled; other_ai is zero.",
+)
+register(
+    "dc_capacity_mw",
+    "MW",
+    ("draw", "year", "region"),
+    "power",
+    "AI data-centre capacity energised (facility MW; seed figure 7)",
+    "Cumulative facility MW; critical IT MW = facility / PUE.",
+)
 register("dc_starts_mw", "MW/year", DY, "power", "AI data-centre capacity started")
-register("dc_announced_mw", "MW/year", DY, "power", "AI data-centre capacity announced",
-         "Starts brought forward by the planning lead time.")  # fmt: skip
-register("it_power_by_owner_w", "W", ("draw", "year", "owner"), "power",
-         "Installed XPU IT power by owner type")  # fmt: skip
+register(
+    "dc_announced_mw",
+    "MW/year",
+    DY,
+    "power",
+    "AI data-centre capacity announced",
+    "Starts brought forward by the planning lead time.",
+)
+register(
+    "it_power_by_owner_w",
+    "W",
+    ("draw", "year", "owner"),
+    "power",
+    "Installed XPU IT power by owner type",
+)
 register(
     "dc_under_construction_mw", "MW", DY, "power", "AI data-centre capacity under construction"
 )
-register("power_supply_mw", "MW", ("draw", "year", "source"), "power",
-         "Data-centre power supply by source (cumulative)")  # fmt: skip
+register(
+    "power_supply_mw",
+    "MW",
+    ("draw", "year", "source"),
+    "power",
+    "Data-centre power supply by source (cumulative)",
+)
 register("power_shortfall_mw", "MW", DY, "power", "Data-centre MW completed but unpowered")
-register("power_deficit_mw", "MW", DY, "power", "Facility MW the installed XPUs need beyond "
-         "powered data-centre capacity",
-         "Demand not met: with the shortfall, MW supplied + deficit >= MW needed.")  # fmt: skip
+register(
+    "power_deficit_mw",
+    "MW",
+    DY,
+    "power",
+    "Facility MW the installed XPUs need beyond powered data-centre capacity",
+    "Demand not met: with the shortfall, MW supplied + deficit >= MW needed.",
+)
 register("onsite_fuel_mmbtu", "MMBtu/year", DY, "power", "Natural gas burnt on site")
 register("co2_t", "t/year", DY, "power", "CO2 of AI data-centre electricity")
+
+# ----------------------------------------------------------------- economics
+register("capex_usd", "USD/year", ("draw", "year", "item"), "economics", "AI capex by item")
+register(
+    "capex_segment_usd",
+    "USD/year",
+    ("draw", "year", "segment"),
+    "economics",
+    "AI capex by segment",
+    "Semiconductors & manufacturing, networking, data centres & power.",
+)
+register("capex_total_usd", "USD/year", DY, "economics", "AI capex")
+register("capex_cumulative_usd", "USD", DY, "economics", "Cumulative AI capex since 2023")
+register(
+    "capex_revenue_gap_usd",
+    "USD/year",
+    DY,
+    "economics",
+    "Capex minus LLM revenue",
+    "AI capex minus ARR of leading LLM providers (positive: spending ahead of revenue).",
+)
+register(
+    "revenue_pool_usd",
+    "USD/year",
+    ("draw", "year", "pool"),
+    "economics",
+    "Supplier revenue pools",
+    "Nested pools (foundry wafers, HBM, CoWoS sit inside accelerator prices; WFE and EUV "
+    "inside fab capex): not additive with capex.",
+)
+register(
+    "firm_revenue_usd",
+    "USD/year",
+    ("draw", "year", "firm"),
+    "economics",
+    "AI revenue by company",
+    "Revenue pools x market shares (data/market_shares.csv).",
+)
+register(
+    "cost_per_mtok",
+    "USD/Mtok",
+    ("draw", "year", "accelerator"),
+    "economics",
+    "Cost per million tokens by accelerator",
+    "Capex (XPU, host, network, data centre) over the service life plus opex and "
+    "energy, per production token served.",
+)
 
 # ----------------------------------------------------------------- demand path
 # The same variables before the bottleneck solver: what orders would ship if no layer
@@ -209,8 +458,14 @@ for _name in (
     "llm_provider_capacity_w",
 ):
     _v = VARIABLES[_name]
-    register(f"{_name}_demand", _v.units, _v.dims, _v.layer, f"{_v.long_name}, demand path",
-             "Before the bottleneck solver (orders). " + _v.description)  # fmt: skip
+    register(
+        f"{_name}_demand",
+        _v.units,
+        _v.dims,
+        _v.layer,
+        f"{_v.long_name}, demand path",
+        "Before the bottleneck solver (orders). " + _v.description,
+    )
 
 # Variables printed by `aiinfra run` (name, scale, display unit).
 HEADLINE: list[tuple[str, float, str]] = [
@@ -227,6 +482,7 @@ HEADLINE: list[tuple[str, float, str]] = [
     ("transceivers_800g", 1e-6, "M/yr"),
     ("dc_capacity_mw", 1e-3, "GW"),
     ("dc_energy_twh", 1.0, "TWh/yr"),
+    ("capex_total_usd", 1e-9, "bn USD/yr"),
     ("h100e_needed", 1e-6, "M H100e"),
     ("shipments_needed_h100e", 1e-6, "M H100e/yr"),
 ]

@@ -691,6 +691,7 @@ def requirements(
     h100e_total = (by_type * h100e[None, None]).sum(axis=-1)
     return {
         "need_per_type": n_all,
+        "n_inf": n_inf,
         "xpus_by_type": by_type,
         "xpus_by_workload": by_w,
         "xpus_by_use": np.stack([inf, train, total - inf - train], axis=-1),

@@ -370,4 +370,18 @@ def manufacturing(
         "euv_tools_installed": euv_installed,
         "cleanroom_m2": cleanroom,
         "supportable": np.stack([sup_logic, sup_cowos, sup_hbm, sup_euv], axis=-1),
+        # per-type requirements and AI-available capacities (for the LP)
+        "req": {
+            "logic": wafers_per_unit[..., None] * tables["node_map"][None, None],  # (d,y,t,n)
+            "cowos": np.broadcast_to(cowos_per_unit, shipments.shape),
+            "hbm": np.broadcast_to(hbm_wafers_per_unit, shipments.shape),
+            "euv": (wafers_per_unit[..., None] * tables["node_map"] * exposures).sum(-1)
+            / per_tool[..., None],
+        },
+        "cap": {
+            "logic": logic_cap * col(p.max_ai_share_logic),
+            "cowos": cowos_cap,
+            "hbm": hbm_cap,
+            "euv": avail,
+        },
     }

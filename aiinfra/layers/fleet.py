@@ -26,6 +26,7 @@ import numpy as np
 from scipy.special import gamma
 
 from aiinfra.layers.power import lag_weights
+from aiinfra.solve import deploy
 
 __all__ = ["WEIBULL_SHAPE", "Supply", "stock_flow", "survival"]
 
@@ -178,13 +179,11 @@ def stock_flow(
                 ],
                 axis=-1,
             )
-            limit = sup.min(axis=-1)
-            short = limit < want
-            binding[:, i] = np.where(short, sup.argmin(axis=-1), n_layer)
+            deployed, binding[:, i] = deploy(want, sup)
             sup_out[:, i] = sup
             desired[:, i] = want
             if not hist_rows[i]:
-                x = np.minimum(want, limit)
+                x = deployed
                 carried = (want - x) * (1.0 - supply.backlog_decay)
                 backlog[:, i] = want - x
                 gap_l = np.maximum(want[:, None] - sup, 0.0) * supply.response[:, None]
@@ -211,5 +210,11 @@ def stock_flow(
         "coverage": cover,
     }
     if supply is not None:
-        out.update(desired=desired, backlog=backlog, supportable=sup_out, binding=binding)
+        out.update(
+            desired=desired,
+            backlog=backlog,
+            supportable=sup_out,
+            binding=binding,
+            extra=extra[:, :n_year],
+        )
     return out

@@ -1,0 +1,152 @@
+"""Economics layer: capex by segment and item, revenue pools, cost per token.
+
+Buyers' AI capex splits into the seed's three investable segments:
+
+* semiconductors & manufacturing: accelerators (units x ASP) and their host
+  servers;
+* networking: transceivers, switches, NICs and cables;
+* data centres & power: shell and fit-out (work put in place on the
+  construction pipeline, split into shell, electrical, cooling, other),
+  on-site generation and grid connections.
+
+Upstream revenue pools (foundry wafers, HBM, CoWoS, WFE, EUV) are *nested*
+inside the accelerator spend or the fabs' own capex and are reported
+separately, never added to the segment totals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["CAPEX_ITEMS", "POOLS", "SEGMENTS", "SEGMENT_OF", "capex_items", "cost_per_mtok"]
+
+# Revenue pools of supplier industries (nested: not additive with the segments).
+POOLS = (
+    "accelerators",
+    "foundry_wafers",
+    "hbm",
+    "cowos",
+    "wfe",
+    "euv_tools",
+    "switches",
+    "transceivers",
+    "dc_electrical",
+    "dc_cooling",
+    "onsite_generation",
+)
+
+SEGMENTS = ("semis", "networking", "dc_power")
+CAPEX_ITEMS = (
+    "accelerators",
+    "host_servers",
+    "transceivers",
+    "switches",
+    "nics",
+    "cables",
+    "dc_shell",
+    "dc_electrical",
+    "dc_cooling",
+    "dc_other",
+    "onsite_generation",
+    "grid_connection",
+)
+SEGMENT_OF = {
+    "accelerators": "semis",
+    "host_servers": "semis",
+    "transceivers": "networking",
+    "switches": "networking",
+    "nics": "networking",
+    "cables": "networking",
+    "dc_shell": "dc_power",
+    "dc_electrical": "dc_power",
+    "dc_cooling": "dc_power",
+    "dc_other": "dc_power",
+    "onsite_generation": "dc_power",
+    "grid_connection": "dc_power",
+}
+# split of data-centre fit-out cost (assumption: Turner & Townsend / JLL AI data-centre
+# cost surveys put electrical ~40 %, mechanical/cooling ~25 %, shell ~20 %, other ~15 %)
+DC_SPLIT = {"dc_shell": 0.20, "dc_electrical": 0.40, "dc_cooling": 0.25, "dc_other": 0.15}
+
+
+def capex_items(
+    *,
+    shipments: np.ndarray,
+    asp_usd: np.ndarray,
+    nic_gbps: np.ndarray,
+    transceivers: np.ndarray,
+    transceiver_usd: np.ndarray,
+    switches: np.ndarray,
+    switch_usd: np.ndarray,
+    dc_work_mw: np.ndarray,
+    onsite_added_mw: np.ndarray,
+    onsite_usd_per_kw: np.ndarray,
+    grid_added_mw: np.ndarray,
+    p: Any,
+) -> np.ndarray:
+    """Capex by item [USD/yr], shape (draw, year, item) in :data:`CAPEX_ITEMS` order.
+
+    Parameters
+    ----------
+    shipments : ndarray, (draw, year, type)
+        XPUs deployed [units/yr].
+    asp_usd, nic_gbps : ndarray, (type,)
+        Average selling price [USD] and back-end NIC speed [Gb/s].
+    transceivers, switches : ndarray, (draw, year, class)
+        Modules by speed and switches by generation [units/yr].
+    transceiver_usd, switch_usd : ndarray, (class,)
+        Unit prices [USD].
+    dc_work_mw : ndarray, (draw, year)
+        Data-centre construction put in place [facility MW/yr].
+    onsite_added_mw : ndarray, (draw, year, tech)
+        On-site generation added [MW/yr].
+    onsite_usd_per_kw : ndarray, (tech,)
+        Capex of on-site generation [USD/kW].
+    grid_added_mw : ndarray, (draw, year)
+        Grid connections added [MW/yr].
+    p : namespace
+        Sampled ``economics`` section.
+    """
+    acc = shipments @ asp_usd
+    dc = dc_work_mw * p.dc_capex_usd_per_mw[:, None]
+    items = {
+        "accelerators": acc,
+        "host_servers": acc * p.host_server_share[:, None],
+        "transceivers": transceivers @ transceiver_usd,
+        "switches": switches @ switch_usd,
+        "nics": (shipments @ nic_gbps) * p.nic_usd_per_gbps[:, None],
+        "cables": shipments.sum(axis=-1) * p.cables_usd_per_xpu[:, None],
+        **{k: dc * share for k, share in DC_SPLIT.items()},
+        "onsite_generation": (onsite_added_mw @ onsite_usd_per_kw) * 1e3,
+        "grid_connection": grid_added_mw * 1e3 * p.grid_connection_usd_per_kw[:, None],
+    }
+    return np.stack([np.maximum(items[k], 0.0) for k in CAPEX_ITEMS], axis=-1)
+
+
+def cost_per_mtok(
+    *,
+    capex_per_xpu_usd: np.ndarray,
+    facility_kw: np.ndarray,
+    tokens_per_s: np.ndarray,
+    lifetime: np.ndarray,
+    p: Any,
+    load_factor: np.ndarray,
+) -> np.ndarray:
+    """Total cost per million tokens served by one XPU [USD/Mtok].
+
+    ``(capex / lifetime + capex · opex share + energy) / tokens per year · 1e6``
+    with energy ``facility kW x load factor x 8760 h x USD/kWh`` and tokens
+    per year ``tokens_per_s x seconds per year`` (production rate, already net
+    of utilisation). Shapes broadcast to (draw, year, type).
+    """
+    annual = (
+        capex_per_xpu_usd / lifetime[:, None, None]
+        + capex_per_xpu_usd * (p.opex_share[:, None, None])
+    )
+    energy = (
+        facility_kw * load_factor[:, None, None] * 8760.0 * p.electricity_usd_per_kwh[:, None, None]
+    )
+    tokens = np.maximum(tokens_per_s, 1e-30) * 365.25 * 86400.0
+    return (annual + energy) / tokens * 1e6

@@ -1,0 +1,152 @@
+import time
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import aiinfra
+from aiinfra import solve
+from aiinfra.cli import app
+
+
+def test_deploy_min_and_binding():
+    want = np.array([10.0, 10.0, 3.0])
+    sup = np.array([[5.0, 8.0], [20.0, 12.0], [5.0, 4.0]])
+    x, b = solve.deploy(want, sup)
+    np.testing.assert_allclose(x, [5, 10, 3])
+    np.testing.assert_array_equal(b, [0, 2, 2])  # layer 0 binds; then demand (index 2) twice
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    a=st.lists(st.floats(0.01, 10), min_size=1, max_size=5),
+    c=st.lists(st.floats(1, 1e4), min_size=5, max_size=5),
+    ub=st.floats(1, 1e5),
+)
+def test_lp_equals_vectorised_solver_for_one_type(a, c, ub):
+    # single XPU type: the LP optimum is the vectorised min over layers
+    a = np.asarray(a)[:, None]
+    cap = np.asarray(c[: len(a)])
+    res = solve.lp_max_tokens(np.array([2.0]), a, cap, np.array([ub]))
+    x, _ = solve.deploy(np.array(ub), (cap / a[:, 0])[None, :][0])
+    assert res.x[0] == pytest.approx(float(x), rel=1e-7, abs=1e-9)
+    assert res.tokens_per_s == pytest.approx(2.0 * float(x), rel=1e-7, abs=1e-9)
+
+
+def test_halving_a_capacity_makes_it_bind_with_positive_shadow_price():
+    rate = np.array([1.0, 1.5])
+    a = np.array([[1.0, 1.0], [1.0, 2.0]])  # layer A: 1/unit; layer B: 1 or 2/unit
+    upper = np.array([100.0, 100.0])
+    loose = solve.lp_max_tokens(rate, a, np.array([1000.0, 1000.0]), upper, ["A", "B"])
+    assert np.all(loose.shadow == 0)  # availability binds, both layers slack
+    cut = solve.lp_max_tokens(rate, a, np.array([1000.0, 150.0]), upper, ["A", "B"])
+    assert cut.shadow[1] > 0 and cut.slack[1] == pytest.approx(0, abs=1e-9)
+    assert cut.shadow[0] == 0 and cut.slack[0] > 0
+
+
+def test_cowos_cut_in_base_scenario_binds():
+    sc = aiinfra.load_scenario("base", ["fab.cowos_capacity_scale=0.3"])
+    b = solve.bottleneck(sc, 2026)
+    res = b["lp"]
+    i = res.names.index("cowos")
+    assert b["solver_binding"] == "cowos"
+    assert res.shadow[i] > 0
+    assert res.shadow[res.names.index("euv")] == 0
+
+
+def test_binding_layer_moves_over_time():
+    ds = aiinfra.run("base")
+    names = ds.binding.values
+    seq = [str(names[int(i)]) for i in ds.binding_layer[0].values]
+    assert len(set(seq)) >= 3, seq
+    np.testing.assert_allclose(ds.binding_share.sum("binding").values, 1.0)
+
+
+KNOBS = {
+    "fab.cowos_capacity_scale": st.floats(0.2, 2.0),
+    "power.grid_lead_years": st.floats(1.0, 7.0),
+    "power.dc_start_capacity_2026": st.floats(5e3, 8e4),
+    "fleet.capacity_response": st.floats(0.0, 1.0),
+    "demand.chat.users_2023": st.floats(5e7, 6e8),
+}
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.fixed_dictionaries(KNOBS), st.integers(0, 2**16))
+def test_solver_invariants(knobs, seed):
+    ds = aiinfra.run("base", draws=8, seed=seed, overrides={k: v for k, v in knobs.items()})
+    ship = ds.shipments_total.values
+    want = ds.shipments_desired.values
+    assert np.all(ship <= want * (1 + 1e-9) + 1e-6)  # deployed <= demand + backlog
+    modelled = ds.year.values >= 2026
+    sup = ds.xpus_supportable.values[:, modelled]
+    assert np.all(ship[:, modelled, None] <= sup * (1 + 1e-9) + 1e-6)  # <= every layer
+    assert np.all(ds.tokens_served.values <= ds.tokens_total.values * (1 + 1e-12))
+    assert np.all(ds.capex_usd.values >= 0)
+    for name in ds.data_vars:
+        assert np.all(np.isfinite(ds[name].values)), name
+
+
+def test_solver_ten_thousand_draws_fast():
+    from aiinfra.chain import Chain
+    from aiinfra.layers import fleet
+    from aiinfra.uncertainty import sample_parameters
+
+    ch = Chain(aiinfra.load_scenario("base"))
+    draws = 10_000
+    p = sample_parameters(ch.scenario, draws, seed=5)
+    years = ch.sim_years
+    t = (years - years[0]).astype(float)
+    out: dict = {}
+    need = ch._compute(t, p, ch._demand(t, p, out), out)
+    plan = dict(out)
+    ship = ch._fleet(years, p, need, plan)
+    ch._fab(years, p, ship, plan)
+    ch._network(years, p, ship, plan)
+    ch._power(years, p, ship, plan)
+    supply = ch._supply(p, plan)
+    names = tuple(ch.accelerators)
+    from aiinfra.catalogs import installed_2022, shipments_history
+
+    kw = {
+        "years": years,
+        "history": shipments_history(names, years),
+        "initial": installed_2022(names),
+        "initial_age": 2.0,
+        "need": need,
+        "mix": ch._mix,
+        "lifetime": p.fleet.lifetime_years,
+        "gap_halflife": p.fleet.gap_halflife,
+        "supply": supply,
+    }
+    for _ in range(2):
+        t0 = time.perf_counter()
+        fleet.stock_flow(**kw)
+        elapsed = time.perf_counter() - t0
+    assert elapsed < 1.0, elapsed
+
+
+def test_lp_one_year_fast():
+    b = solve.bottleneck(aiinfra.load_scenario("base"), 2027)
+    lp = b["inputs"]
+    t0 = time.perf_counter()
+    solve.lp_max_tokens(lp["rate"], lp["a"], lp["cap"], lp["upper"], lp["names"])
+    assert time.perf_counter() - t0 < 0.5
+
+
+def test_bottleneck_cli():
+    runner = CliRunner()
+    res = runner.invoke(app, ["bottleneck", "--year", "2027", "--json"])
+    assert res.exit_code == 0, res.output
+    import json
+
+    out = json.loads(res.output)
+    assert (
+        out["constraints"][0]["shadow_tokens_per_s"]
+        >= out["constraints"][-1]["shadow_tokens_per_s"]
+    )
+    assert out["solver_binding"] in (*solve.LAYERS, "demand")
+    res = runner.invoke(app, ["bottleneck", "--year", "1990"])
+    assert res.exit_code == 2 and "--year" in res.stderr
