@@ -477,7 +477,7 @@ class Chain:
         total_ship = ship.sum(axis=-1)
         by_speed[..., i400] += front[:, None] * total_ship
         per_xpu = by_speed.sum(axis=-1) / np.maximum(total_ship, 1e-9)
-        switches = np.einsum("dyt,ytg->dyg", ship, fab_t["switches"])
+        switches = network.per_year_matmul(ship, fab_t["switches"])
         # network watts per XPU by draw, year and type (CPO optics at half the power)
         w_t1 = fab_t["tier1"] @ watts  # (year, type)
         w_up = fab_t["upper"] @ watts
@@ -489,7 +489,7 @@ class Chain:
             + (front * watts[i400])[:, None, None]
         )
         w_vintage = (ship * w).sum(axis=-1) / np.maximum(total_ship, 1e-9)  # (draw, vintage)
-        inst_w = np.einsum("dyv,dv->dy", out["installed_by_vintage"], w_vintage)
+        inst_w = np.matmul(out["installed_by_vintage"], w_vintage[..., None])[..., 0]
         capacity = np_.transceiver_capacity_2025[:, None] * np.power(
             1.0 + np_.transceiver_capacity_growth[:, None], years[None] - 2025.0
         )

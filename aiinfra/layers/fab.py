@@ -217,6 +217,14 @@ def _per_unit(mix: np.ndarray, per_type: np.ndarray) -> np.ndarray:
     return (mix * per_type).sum(axis=-1)
 
 
+def _compact(x: np.ndarray) -> np.ndarray:
+    """A (draw,) parameter that is the same in every draw becomes shape (1,).
+
+    Per-type requirements then broadcast instead of being built per draw.
+    """
+    return x[:1] if x.size and np.all(x == x[0]) else x
+
+
 def manufacturing(
     *,
     years: np.ndarray,
@@ -265,8 +273,8 @@ def manufacturing(
         capacities and ``supportable`` (draw, year, layer) XPUs per layer.
     """
 
-    def col(x: Any) -> np.ndarray:  # (draw,) -> (draw, 1, 1)
-        return np.asarray(x)[:, None, None]
+    def col(x: Any) -> np.ndarray:  # (draw,) -> (draw, 1, 1); (1, 1, 1) when all equal
+        return _compact(np.asarray(x))[:, None, None]
 
     # logic dies and wafers ------------------------------------------------------------
     d0 = defect_density(
@@ -285,7 +293,7 @@ def manufacturing(
     with np.errstate(divide="ignore", invalid="ignore"):
         ai_share_logic = np.where(logic_cap > 0, logic_wafers / logic_cap, 0.0)
     # wafers per average XPU on each node (draw, year, node)
-    w_node = np.einsum("dyt,dyt,tn->dyn", mix, wafers_per_unit, tables["node_map"])
+    w_node = (mix * wafers_per_unit) @ tables["node_map"]
     with np.errstate(divide="ignore", invalid="ignore"):
         sup_node = np.where(w_node > 0, logic_cap * col(p.max_ai_share_logic) / w_node, np.inf)
     sup_logic = sup_node.min(axis=-1)

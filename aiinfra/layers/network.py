@@ -28,6 +28,7 @@ __all__ = [
     "fat_tree_tiers",
     "modules_per_xpu",
     "switches_per_xpu",
+    "per_year_matmul",
     "transceivers",
 ]
 
@@ -126,6 +127,11 @@ def fabric_tables(
     }
 
 
+def per_year_matmul(x: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """(draw, year, type) x (year, type, k) -> (draw, year, k), one matmul per year."""
+    return np.matmul(x.transpose(1, 0, 2), table).transpose(1, 0, 2)
+
+
 def transceivers(
     *,
     shipments: np.ndarray,
@@ -154,7 +160,7 @@ def transceivers(
     -------
     ndarray, (draw, year, speed)
     """
-    t1 = np.einsum("dyt,yts->dys", shipments, tier1)
-    up = np.einsum("dyt,yts->dys", shipments, upper)
-    ex = np.einsum("dyt,yts->dys", shipments, extra)
+    t1 = per_year_matmul(shipments, tier1)
+    up = per_year_matmul(shipments, upper)
+    ex = per_year_matmul(shipments, extra)
     return (1.0 - first_tier_copper[:, None, None]) * t1 + (1.0 - cpo_share[..., None]) * up + ex
