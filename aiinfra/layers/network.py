@@ -27,8 +27,8 @@ __all__ = [
     "fabric_tables",
     "fat_tree_tiers",
     "modules_per_xpu",
-    "switches_per_xpu",
     "per_year_matmul",
+    "switches_per_xpu",
     "transceivers",
 ]
 
