@@ -567,7 +567,7 @@ class Chain:
             pipe = power.dc_pipeline(
                 demand_mw=plan_mw * share[:, None],
                 history_mw=hist,
-                under_construction_mw=np.full(demand_mw.shape[0], uc),
+                under_construction_mw=uc * pp.pipeline_scale,
                 construction_lead=pp.construction_lead_years,
                 start_capacity_mw=starts_cap * share[:, None],
                 reserve=pp.dc_reserve,
@@ -576,7 +576,7 @@ class Chain:
                 completions_mw=pipe["completions"],
                 starts_mw=pipe["starts"],
                 history=~np.isnan(hist),
-                pipeline_mw=np.full(demand_mw.shape[0], uc),
+                pipeline_mw=uc * pp.pipeline_scale,
                 grid_lead=pp.grid_lead_years,
                 grid_capacity_mw=grid_cap * share[:, None],
                 onsite_limits_mw=onsite * share[:, None, None],
@@ -705,10 +705,15 @@ class Chain:
         # cost per million tokens by accelerator type
         shipped = np.maximum(ship.sum(-1), 1e-9)
         net_per_xpu = (
-            items[..., [economics.CAPEX_ITEMS.index(k) for k in ("transceivers", "switches",
-                                                                  "nics", "cables")]].sum(-1)
+            items[
+                ...,
+                [
+                    economics.CAPEX_ITEMS.index(k)
+                    for k in ("transceivers", "switches", "nics", "cables")
+                ],
+            ].sum(-1)
             / shipped
-        )  # fmt: skip
+        )
         mw_unit = self._mw_unit_constrained
         capex_xpu = (
             self.tables["asp_usd"][None, None] * (1.0 + ep.host_server_share[:, None, None])

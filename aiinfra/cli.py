@@ -351,12 +351,18 @@ def bottleneck(
                 "shadow_usd_per_year": float(v),
             }
             for n, u, c, us, sl, sh, v in zip(
-                res.names, b["inputs"]["units"], b["inputs"]["cap"], res.used, res.slack,
-                res.shadow, usd, strict=True,
+                res.names,
+                b["inputs"]["units"],
+                b["inputs"]["cap"],
+                res.used,
+                res.slack,
+                res.shadow,
+                usd,
+                strict=True,
             )
         ),
         key=lambda r: (-r["shadow_tokens_per_s"], r["slack"] / max(r["capacity"], 1e-30)),
-    )  # fmt: skip
+    )
     summary = {
         "year": year,
         "solver_binding": b["solver_binding"],
@@ -374,15 +380,26 @@ def bottleneck(
         f"{b['deployed'] / 1e6:,.1f} M of {b['desired'] / 1e6:,.1f} M XPUs desired"
     )
     table = Table(title=title)
-    for col in ("constraint", "unit", "capacity", "used", "slack", "tokens/s per unit",
-                "USD/yr per unit"):  # fmt: skip
+    for col in (
+        "constraint",
+        "unit",
+        "capacity",
+        "used",
+        "slack",
+        "tokens/s per unit",
+        "USD/yr per unit",
+    ):
         table.add_column(col, justify="left" if col in ("constraint", "unit") else "right")
     for r in rows:
         table.add_row(
-            r["constraint"], r["unit"], f"{r['capacity']:,.4g}", f"{r['used']:,.4g}",
-            f"{r['slack']:,.4g}", f"{r['shadow_tokens_per_s']:,.4g}",
+            r["constraint"],
+            r["unit"],
+            f"{r['capacity']:,.4g}",
+            f"{r['used']:,.4g}",
+            f"{r['slack']:,.4g}",
+            f"{r['shadow_tokens_per_s']:,.4g}",
             f"{r['shadow_usd_per_year']:,.4g}",
-        )  # fmt: skip
+        )
     out_console.print(table)
 
 
@@ -397,8 +414,11 @@ def economics(
     """AI capex by segment/item, or revenue by company, per year (point run, bn USD)."""
     from aiinfra.chain import Chain
 
-    choices = {"segment": ("capex_segment_usd", "segment"), "item": ("capex_usd", "item"),
-               "company": ("firm_revenue_usd", "firm")}  # fmt: skip
+    choices = {
+        "segment": ("capex_segment_usd", "segment"),
+        "item": ("capex_usd", "item"),
+        "company": ("firm_revenue_usd", "firm"),
+    }
     if by not in choices:
         _fail([f"--by: {by!r} is not allowed; use segment, item or company"])
     var, dim = choices[by]
@@ -427,6 +447,75 @@ def economics(
     for name, vals in extra.items():
         table.add_row(f"[bold]{name}[/bold]", *(_fmt(vals[years.index(y)]) for y in shown))
     out_console.print(table)
+
+
+@app.command()
+@handles_errors
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor autocompletion)."""
+    from aiinfra.scenario import scenario_json_schema
+
+    sys.stdout.write(json.dumps(scenario_json_schema(), indent=2) + "\n")
+
+
+@app.command()
+@handles_errors
+def diff(
+    a: Annotated[str, typer.Argument(help="First scenario (name or path).")],
+    b: Annotated[str, typer.Argument(help="Second scenario (name or path).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Differing assumptions of two scenarios and the differences in headline outputs."""
+    from aiinfra.chain import Chain
+    from aiinfra.scenario import flatten
+    from aiinfra.variables import HEADLINE
+
+    sa, sb = _load(a, None), _load(b, None)
+    skip = {"name", "description"}
+    fa = flatten(sa.model_dump(mode="json"))
+    fb = flatten(sb.model_dump(mode="json"))
+    changed = [
+        {"field": k, "a": fa.get(k), "b": fb.get(k)}
+        for k in sorted(set(fa) | set(fb))
+        if k not in skip and fa.get(k) != fb.get(k)
+    ]
+    da, db = Chain(sa).run(), Chain(sb).run()
+    years = [y for y in HEADLINE_YEARS if y in da["year"].values and y in db["year"].values]
+    outputs = []
+    for name, scale, unit in HEADLINE:
+        va = da[name].isel(draw=0)
+        vb = db[name].isel(draw=0)
+        extra = [d for d in va.dims if d != "year"]
+        if extra:
+            va, vb = va.sum(extra), vb.sum(extra)
+        for y in years:
+            x, z = float(va.sel(year=y)) * scale, float(vb.sel(year=y)) * scale
+            outputs.append(
+                {"variable": name, "unit": unit, "year": y, "a": x, "b": z, "diff": z - x}
+            )
+    if as_json:
+        sys.stdout.write(json.dumps({"assumptions": changed, "outputs": outputs}) + "\n")
+        return
+    t1 = Table(title=f"assumptions: {sa.name} vs {sb.name}")
+    for col in ("field", sa.name, sb.name):
+        t1.add_column(col)
+    for row in changed:
+        t1.add_row(row["field"], _short(row["a"]), _short(row["b"]))
+    out_console.print(t1)
+    t2 = Table(title=f"headline outputs (point runs): {sb.name} minus {sa.name}")
+    t2.add_column("variable", no_wrap=True)
+    t2.add_column("unit", no_wrap=True)
+    for y in years:
+        t2.add_column(str(y), justify="right")
+    for name, _scale, unit in HEADLINE:
+        cells = [r for r in outputs if r["variable"] == name]
+        t2.add_row(name, unit, *(f"{_fmt(r['b'])} ({r['diff']:+,.3g})" for r in cells))
+    out_console.print(t2)
+
+
+def _short(v: object) -> str:
+    text = json.dumps(v) if not isinstance(v, str) else v
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 fab_app = typer.Typer(help="Manufacturing calculators.", no_args_is_help=True)

@@ -522,6 +522,9 @@ class PowerSection(Section):
     construction_lead_years: Q("year", gt=0, le=8) = Field(
         2.0, description="Years from a data-centre start to energisation."
     )
+    pipeline_scale: Q("", ge=0) = Field(
+        1.0, description="Multiplier on the capacity under construction at the end of 2025."
+    )
     dc_start_capacity_2026: Q("MW/year", gt=0) = Field(
         2.5e4, description="Largest AI data-centre capacity that can start in 2026, world."
     )
@@ -761,6 +764,63 @@ def _errors_from_validation(exc: ValidationError) -> list[tuple[str, str]]:
     return out
 
 
+def _source_data(source: str | Path | Mapping[str, Any] | Scenario) -> tuple[Any, Path | None]:
+    if isinstance(source, Scenario):
+        return source.model_dump(mode="python"), None
+    if isinstance(source, Mapping):
+        return dict(source), None
+    shipped = shipped_scenarios()
+    text = str(source)
+    path = shipped[text] if text in shipped else Path(text)
+    if not path.suffix and text not in shipped and not path.exists():
+        names = ", ".join(sorted(shipped))
+        msg = f"no scenario file {text!r} and no shipped scenario of that name ({names})"
+        raise ScenarioError([("file", msg)])
+    return _read_yaml(path), path
+
+
+def _merge(base: Any, top: Any) -> Any:
+    """Deep merge: mappings merge key by key, anything else in ``top`` replaces."""
+    if isinstance(base, Mapping) and isinstance(top, Mapping):
+        out = dict(base)
+        for k, v in top.items():
+            out[k] = _merge(base[k], v) if k in base else v
+        return out
+    return top
+
+
+def raw_scenario(
+    source: str | Path | Mapping[str, Any] | Scenario, _seen: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The scenario mapping before validation, with ``extends`` resolved.
+
+    A scenario may start with ``extends: base`` (a shipped name or a path,
+    relative to the extending file): its content is deep-merged over that
+    scenario's.
+    """
+    data, path = _source_data(source)
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        msg = f"a scenario must be a mapping of sections, got {type(data).__name__}"
+        raise ScenarioError([("scenario", msg)])
+    data = _deep_copy(data)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str) or not parent:
+        msg = f"extends must name a shipped scenario or a YAML path, got {parent!r}"
+        raise ScenarioError([("extends", msg)])
+    if parent in _seen or len(_seen) > 8:
+        msg = f"extends forms a cycle or is nested too deeply: {' -> '.join((*_seen, parent))}"
+        raise ScenarioError([("extends", msg)])
+    ref: str | Path = parent
+    if parent not in shipped_scenarios() and path is not None:
+        ref = path.parent / parent
+    base = raw_scenario(ref, (*_seen, parent))
+    return _merge(base, data)
+
+
 def load_scenario(
     source: str | Path | Mapping[str, Any] | Scenario = "base",
     overrides: Sequence[str] | Mapping[str, Any] | None = None,
@@ -780,25 +840,7 @@ def load_scenario(
     ScenarioError
         With one ``(field, message)`` entry per problem.
     """
-    if isinstance(source, Scenario):
-        data: Any = source.model_dump(mode="python")
-    elif isinstance(source, Mapping):
-        data = dict(source)
-    else:
-        shipped = shipped_scenarios()
-        text = str(source)
-        path = shipped[text] if text in shipped else Path(text)
-        if not path.suffix and text not in shipped and not path.exists():
-            names = ", ".join(sorted(shipped))
-            msg = f"no scenario file {text!r} and no shipped scenario of that name ({names})"
-            raise ScenarioError([("file", msg)])
-        data = _read_yaml(path)
-    if data is None:
-        data = {}
-    if not isinstance(data, Mapping):
-        msg = f"a scenario must be a mapping of sections, got {type(data).__name__}"
-        raise ScenarioError([("scenario", msg)])
-    data = _deep_copy(data)
+    data = raw_scenario(source)
     items: list[tuple[list[str], Any]] = []
     if isinstance(overrides, Mapping):
         items = [(str(k).split("."), v) for k, v in overrides.items()]
@@ -829,3 +871,40 @@ def _reject_non_string_keys(obj: Any, loc: tuple[str, ...] = ()) -> None:
                 msg = f"keys must be text or years, got {k!r} ({type(k).__name__})"
                 raise ScenarioError([(where, msg)])
             _reject_non_string_keys(v, (*loc, str(k)))
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """JSON Schema of scenario files (for editors; ``aiinfra schema``)."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "aiinfra scenario"
+    schema.setdefault("properties", {})["extends"] = {
+        "type": "string",
+        "description": "Shipped scenario name or YAML path whose content this file overrides.",
+    }
+    # a file that extends another may omit any field: required fields are left to
+    # `aiinfra validate`, the schema checks names, types, enums and ranges
+    _strip_required(schema)
+    return schema
+
+
+def _strip_required(node: Any) -> None:
+    if isinstance(node, dict):
+        node.pop("required", None)
+        for v in node.values():
+            _strip_required(v)
+    elif isinstance(node, list):
+        for v in node:
+            _strip_required(v)
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested mapping -> ``{"a.b.c": value}`` (distributions stay whole)."""
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, Mapping) and "dist" not in v and v and not str(k).isdigit():
+            out.update(flatten(v, f"{key}."))
+        else:
+            out[key] = v
+    return out

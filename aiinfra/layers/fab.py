@@ -278,9 +278,12 @@ def manufacturing(
 
     # logic dies and wafers ------------------------------------------------------------
     d0 = defect_density(
-        years[:, None], tables["ramp_year"], tables["d0_initial"], tables["d0_mature"],
+        years[:, None],
+        tables["ramp_year"],
+        tables["d0_initial"],
+        tables["d0_mature"],
         tables["d0_tau"],
-    )[None] * col(p.d0_scale)  # fmt: skip
+    )[None] * col(p.d0_scale)
     area = tables["die_area_mm2"][None, None]
     gross = gross_dies_per_wafer(area, edge_exclusion_mm=col(p.edge_exclusion_mm))
     die_yield = YIELD_MODELS[p.yield_model](area, d0, col(p.yield_alpha))
@@ -309,10 +312,12 @@ def manufacturing(
     gb_t = shipments * tables["hbm_gb"][None, None]
     dies_per_stack = tables["hbm_gb"] / tables["hbm_stacks"] / tables["hbm_die_gb"]
     hbm_wafers_per_unit = hbm_dram_wafers(
-        tables["hbm_stacks"][None, None], dies_per_stack[None, None],
-        tables["hbm_die_area_mm2"][None, None], die_yield=col(p.hbm_die_yield),
+        tables["hbm_stacks"][None, None],
+        dies_per_stack[None, None],
+        tables["hbm_die_area_mm2"][None, None],
+        die_yield=col(p.hbm_die_yield),
         stack_yield=col(p.hbm_stack_yield),
-    )  # fmt: skip
+    )
     hbm_wafers = (shipments * hbm_wafers_per_unit).sum(axis=-1)
     dram_cap = _annual(dram_wpm, _start_of_year(dram_wpm))
     t = years - years[0]

@@ -26,9 +26,18 @@ def test_run_writes_outputs(tmp_path):
 
 def test_run_with_overrides_and_draws(tmp_path):
     res = invoke(
-        "run", "--out", str(tmp_path), "--draws", "200", "--seed", "9",
-        "--set", "demand.model=revenue", "--set", "demand.chat.users_2023=1e8",
-    )  # fmt: skip
+        "run",
+        "--out",
+        str(tmp_path),
+        "--draws",
+        "200",
+        "--seed",
+        "9",
+        "--set",
+        "demand.model=revenue",
+        "--set",
+        "demand.chat.users_2023=1e8",
+    )
     assert res.exit_code == 0, res.output
     ds = xr.open_dataset(tmp_path / "results.nc")
     assert ds.attrs["demand_model"] == "revenue"

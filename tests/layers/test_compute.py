@@ -26,18 +26,33 @@ def test_expert_coverage_hand_values():
 def test_prefill_time_single_device():
     # 1e9 active params, 100 tokens, no attention (layers=0): 2e11 FLOP at 1e12 x 0.5 = 0.4 s
     t = cp.prefill_time(
-        100, active_params=1e9, layers=0, attn_dim=0, hidden=1, peak_flops=1e12,
-        scaleup_bw=1e9, tp=1, mfu=0.5, comm_eff=1.0,
-    )  # fmt: skip
+        100,
+        active_params=1e9,
+        layers=0,
+        attn_dim=0,
+        hidden=1,
+        peak_flops=1e12,
+        scaleup_bw=1e9,
+        tp=1,
+        mfu=0.5,
+        comm_eff=1.0,
+    )
     assert t == pytest.approx(0.4)
 
 
 def _toy_arch(**kw):
     a = {
-        "total_params": 1e9, "active_params": 1e9, "shared_params": 1e9, "expert_params": 0.0,
-        "n_experts": 1.0, "experts_per_token": 1.0, "layers": 10.0, "hidden": 1000.0,
-        "attn_dim": 1000.0, "kv_elems_per_token": 2e4,
-    }  # fmt: skip
+        "total_params": 1e9,
+        "active_params": 1e9,
+        "shared_params": 1e9,
+        "expert_params": 0.0,
+        "n_experts": 1.0,
+        "experts_per_token": 1.0,
+        "layers": 10.0,
+        "hidden": 1000.0,
+        "attn_dim": 1000.0,
+        "kv_elems_per_token": 2e4,
+    }
     a.update(kw)
     return a
 
@@ -153,8 +168,16 @@ def test_decode_step_monotone(batch, ctx, k, tp):
     eff = {"mfu": 0.5, "mbu": 0.6, "comm": 0.7}
 
     def rate(bw=3e12, c=ctx):
-        d = cp.decode_step(batch, c, arch=arch, hw={**hw, "hbm_bw": bw}, weight_bytes=1.0,
-                           kv_bytes=1.0, tp=tp, eff=eff)  # fmt: skip
+        d = cp.decode_step(
+            batch,
+            c,
+            arch=arch,
+            hw={**hw, "hbm_bw": bw},
+            weight_bytes=1.0,
+            kv_bytes=1.0,
+            tp=tp,
+            eff=eff,
+        )
         return batch / d["t_step"]
 
     assert rate(bw=3e12 * k) >= rate() * (1 - 1e-12)  # more bandwidth never slower
@@ -178,8 +201,15 @@ def test_perf_json_every_catalog_pair():
                 assert "does not fit" in res.stderr
                 continue
             out = json.loads(res.output)
-            assert {"tokens_per_s", "prefill_tokens_per_s", "decode_tokens_per_s", "ttft_s",
-                    "tpot_s", "memory_gb", "bound"} <= set(out)  # fmt: skip
+            assert {
+                "tokens_per_s",
+                "prefill_tokens_per_s",
+                "decode_tokens_per_s",
+                "ttft_s",
+                "tpot_s",
+                "memory_gb",
+                "bound",
+            } <= set(out)
             assert out["bound"] in ("compute", "memory", "communication")
             assert out["tokens_per_s"] > 0
             ok += 1
@@ -200,9 +230,25 @@ def test_perf_cli_errors():
 
 def test_perf_train_mode():
     runner = CliRunner()
-    res = runner.invoke(app, ["perf", "-a", "H100-SXM", "-m", "llama-3.1-405b", "--mode", "train",
-                              "--devices", "16384", "--tokens", "15.6e12", "--precision", "bf16",
-                              "--json"])  # fmt: skip
+    res = runner.invoke(
+        app,
+        [
+            "perf",
+            "-a",
+            "H100-SXM",
+            "-m",
+            "llama-3.1-405b",
+            "--mode",
+            "train",
+            "--devices",
+            "16384",
+            "--tokens",
+            "15.6e12",
+            "--precision",
+            "bf16",
+            "--json",
+        ],
+    )
     out = json.loads(res.output)
     # Meta Llama 3.1 model card: 30.84 M H100 GPU-hours for the 405B model
     assert out["device_hours"] == pytest.approx(30.84e6, rel=0.2)
@@ -285,12 +331,17 @@ def test_requirements_ten_thousand_draws_fast():
 
 def test_more_demand_never_fewer_xpus():
     p = SimpleNamespace(
-        efficiency_gain=np.array([0.3]), efficiency_gain_halflife=np.array([6.0]),
-        utilisation=np.array([0.5]), production_efficiency=np.array([0.5]),
-        prefix_cache_hit=np.array([0.5]), training_mfu=np.array([0.4]),
-        training_goodput=np.array([0.8]), other_ai_share_2023=np.array([0.5]),
-        other_ai_share_decline=np.array([0.1]), fixed_tokens_per_s=np.array([500.0]),
-    )  # fmt: skip
+        efficiency_gain=np.array([0.3]),
+        efficiency_gain_halflife=np.array([6.0]),
+        utilisation=np.array([0.5]),
+        production_efficiency=np.array([0.5]),
+        prefix_cache_hit=np.array([0.5]),
+        training_mfu=np.array([0.4]),
+        training_goodput=np.array([0.8]),
+        other_ai_share_2023=np.array([0.5]),
+        other_ai_share_decline=np.array([0.1]),
+        fixed_tokens_per_s=np.array([500.0]),
+    )
     kw = {
         "lifetime": np.array([5.0]),
         "rates": {"prefill_rate": np.array([[1000.0]]), "decode_rate": np.array([[100.0]])},
@@ -300,10 +351,20 @@ def test_more_demand_never_fewer_xpus():
         "h100e": np.array([1.0]),
     }
     t = np.arange(2.0)
-    lo = cp.requirements(t, input_tokens=np.full((1, 2, 1), 1e15),
-                         output_tokens=np.full((1, 2, 1), 1e14),
-                         training_flop=np.full((1, 2), 1e25), p=p, **kw)  # fmt: skip
-    hi = cp.requirements(t, input_tokens=np.full((1, 2, 1), 2e15),
-                         output_tokens=np.full((1, 2, 1), 1e14),
-                         training_flop=np.full((1, 2), 1e25), p=p, **kw)  # fmt: skip
+    lo = cp.requirements(
+        t,
+        input_tokens=np.full((1, 2, 1), 1e15),
+        output_tokens=np.full((1, 2, 1), 1e14),
+        training_flop=np.full((1, 2), 1e25),
+        p=p,
+        **kw,
+    )
+    hi = cp.requirements(
+        t,
+        input_tokens=np.full((1, 2, 1), 2e15),
+        output_tokens=np.full((1, 2, 1), 1e14),
+        training_flop=np.full((1, 2), 1e25),
+        p=p,
+        **kw,
+    )
     assert np.all(hi["xpus_total"] >= lo["xpus_total"])

@@ -124,10 +124,20 @@ def test_training_flop_hand_computed():
     decline=st.floats(0, 0.9),
 )
 def test_more_users_more_tokens(users, extra, rate, growth, decline):
-    ns1, names = _demand(users_2023=users, users_cap=users + extra, users_growth=rate,
-                         intensity_growth=growth, price_decline=decline)  # fmt: skip
-    ns2, _ = _demand(users_2023=users * 2, users_cap=(users + extra) * 2, users_growth=rate,
-                     intensity_growth=growth, price_decline=decline)  # fmt: skip
+    ns1, names = _demand(
+        users_2023=users,
+        users_cap=users + extra,
+        users_growth=rate,
+        intensity_growth=growth,
+        price_decline=decline,
+    )
+    ns2, _ = _demand(
+        users_2023=users * 2,
+        users_cap=(users + extra) * 2,
+        users_growth=rate,
+        intensity_growth=growth,
+        price_decline=decline,
+    )
     a = dm.tokens_model(T, ns1, names)
     b = dm.tokens_model(T, ns2, names)
     assert np.all(b["tokens"][..., 0] >= a["tokens"][..., 0])
