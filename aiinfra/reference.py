@@ -16,7 +16,13 @@ from aiinfra.quantity import QSpec
 from aiinfra.scenario import Scenario
 from aiinfra.variables import VARIABLES
 
-__all__ = ["cli_markdown", "scenario_fields", "scenario_markdown", "variables_markdown"]
+__all__ = [
+    "cli_markdown",
+    "scenario_fields",
+    "scenario_markdown",
+    "section_markdown",
+    "variables_markdown",
+]
 
 
 def _cell(text: object) -> str:
@@ -112,6 +118,21 @@ def scenario_markdown() -> str:
             f"| `{f['path']}` | {_cell(f['type'])} | {_cell(f['unit'])} | "
             f"{_cell(f['default'])} | {_cell(f['range'])} | {_cell(f['description'])} |"
         )
+    return "\n".join(lines) + "\n"
+
+
+def section_markdown(prefix: str) -> str:
+    """Parameter table of one scenario section (e.g. ``demand``), for methodology pages."""
+    lines = [
+        "| field | unit | default | allowed | description |",
+        "|---|---|---|---|---|",
+    ]
+    for f in scenario_fields():
+        if f["path"].startswith(f"{prefix}.") and f["type"] != "section":
+            lines.append(
+                f"| `{f['path']}` | {_cell(f['unit'])} | {_cell(f['default'])} | "
+                f"{_cell(f['range'])} | {_cell(f['description'])} |"
+            )
     return "\n".join(lines) + "\n"
 
 

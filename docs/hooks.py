@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from aiinfra.reference import cli_markdown, scenario_markdown, variables_markdown
+from aiinfra.reference import (
+    cli_markdown,
+    scenario_markdown,
+    section_markdown,
+    variables_markdown,
+)
 
 PAGES = {
     "reference/cli.md": cli_markdown,
@@ -20,3 +26,8 @@ def on_files(files: Files, config: Any, **_: Any) -> Files:
     for path, make in PAGES.items():
         files.append(File.generated(config, path, content=make()))
     return files
+
+
+def on_page_markdown(markdown: str, **_: Any) -> str:
+    """Replace ``<!-- params: section -->`` with that section's parameter table."""
+    return re.sub(r"<!-- params: ([a-z_.]+) -->", lambda m: section_markdown(m.group(1)), markdown)
