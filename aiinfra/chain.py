@@ -15,6 +15,7 @@ import numpy as np
 import xarray as xr
 
 from aiinfra import __version__, solve
+from aiinfra.arrays import contract, per_year_contract
 from aiinfra.catalogs import (
     COMPANIES,
     NODE_FAMILIES,
@@ -202,16 +203,23 @@ class Chain:
         seed: int | np.random.Generator = 0,
         sampler: str | None = None,
         *,
+        params: Any = None,
         keep_internals: bool = False,
     ) -> dict[str, np.ndarray]:
         """Run all layers; return raw output arrays keyed by registry name.
 
-        ``keep_internals=True`` also stores per-type requirements and capacities
-        (unsliced, all simulated years) in ``self.internals`` for the LP.
+        ``params`` (a sampled parameter tree, e.g. a slice of a larger design)
+        replaces sampling. ``keep_internals=True`` also stores per-type
+        requirements and capacities (all simulated years) in ``self.internals``.
         """
-        p = sample_parameters(
-            self.scenario, draws, seed=seed, sampler=sampler or self.scenario.uncertainty.sampler
-        )
+        p = params
+        if p is None:
+            p = sample_parameters(
+                self.scenario,
+                draws,
+                seed=seed,
+                sampler=sampler or self.scenario.uncertainty.sampler,
+            )
         years = self.sim_years
         t = (years - demand.BASE_YEAR).astype(float)
         out: dict[str, np.ndarray] = {}
@@ -364,8 +372,6 @@ class Chain:
         )
         ship = f["shipments"]
         if supply is not None:
-            n_layer = f["supportable"].shape[-1]
-            onehot = f["binding"][..., None] == np.arange(n_layer + 1)
             with np.errstate(divide="ignore", invalid="ignore"):
                 util = np.where(
                     f["supportable"] > 0, ship.sum(-1)[..., None] / f["supportable"], np.inf
@@ -376,13 +382,12 @@ class Chain:
                 shipments_desired=f["desired"],
                 backlog=f["backlog"],
                 binding_layer=f["binding"],
-                binding_share=onehot.mean(axis=0),
                 capacity_utilisation=np.minimum(util, 1e6),
             )
         out.update(
             shipments=ship,
             shipments_total=ship.sum(axis=-1),
-            shipments_by_vendor=ship @ self.tables["vendor_map"],
+            shipments_by_vendor=contract(ship, self.tables["vendor_map"]),
             installed_base=f["installed"],
             installed_total=f["installed"].sum(axis=-1),
             installed_by_vintage=f["vintage"],
@@ -477,7 +482,7 @@ class Chain:
         total_ship = ship.sum(axis=-1)
         by_speed[..., i400] += front[:, None] * total_ship
         per_xpu = by_speed.sum(axis=-1) / np.maximum(total_ship, 1e-9)
-        switches = network.per_year_matmul(ship, fab_t["switches"])
+        switches = per_year_contract(ship, fab_t["switches"])
         # network watts per XPU by draw, year and type (CPO optics at half the power)
         w_t1 = fab_t["tier1"] @ watts  # (year, type)
         w_up = fab_t["upper"] @ watts
@@ -489,7 +494,7 @@ class Chain:
             + (front * watts[i400])[:, None, None]
         )
         w_vintage = (ship * w).sum(axis=-1) / np.maximum(total_ship, 1e-9)  # (draw, vintage)
-        inst_w = np.matmul(out["installed_by_vintage"], w_vintage[..., None])[..., 0]
+        inst_w = (out["installed_by_vintage"] * w_vintage[:, None, :]).sum(axis=-1)
         capacity = np_.transceiver_capacity_2025[:, None] * np.power(
             1.0 + np_.transceiver_capacity_growth[:, None], years[None] - 2025.0
         )
@@ -680,7 +685,7 @@ class Chain:
             ],
             dtype=float,
         )
-        segments = items @ seg_map
+        segments = contract(items, seg_map)
         total = segments.sum(axis=-1)
         euv_added = np.diff(
             out["euv_tools_installed"], axis=1, prepend=out["euv_tools_installed"][:, :1]
@@ -701,7 +706,7 @@ class Chain:
             ],
             axis=-1,
         )
-        firms = pools @ self.shares  # (draw, year, firm)
+        firms = contract(pools, self.shares)  # (draw, year, firm)
         # cost per million tokens by accelerator type
         shipped = np.maximum(ship.sum(-1), 1e-9)
         net_per_xpu = (
@@ -742,8 +747,20 @@ class Chain:
     def run(self, draws: int = 1, seed: int = 0, sampler: str | None = None) -> xr.Dataset:
         """Run the chain and return a labelled Dataset (dims draw, year, ...)."""
         arrays = self.compute(draws, seed, sampler)
-        coords = {
-            "draw": np.arange(draws),
+        attrs = {
+            "scenario": self.scenario.name,
+            "draws": draws,
+            "seed": seed,
+            "sampler": sampler or self.scenario.uncertainty.sampler,
+            "demand_model": self.scenario.demand.model,
+            "compute_model": self.scenario.compute.model,
+            "aiinfra_version": __version__,
+        }
+        return self.dataset(arrays, attrs)
+
+    def coords(self) -> dict[str, Any]:
+        """Coordinates of every non-draw dimension of the outputs."""
+        return {
             "year": self.years,
             "workload": list(DemandSection.WORKLOADS),
             "accelerator": self.accelerators,
@@ -765,15 +782,17 @@ class Chain:
             "source": ["grid", *self.power_tech["names"]],
             "vintage": self.sim_years,
         }
-        attrs = {
-            "scenario": self.scenario.name,
-            "draws": draws,
-            "seed": seed,
-            "sampler": sampler or self.scenario.uncertainty.sampler,
-            "demand_model": self.scenario.demand.model,
-            "compute_model": self.scenario.compute.model,
-            "aiinfra_version": __version__,
-        }
+
+    def dataset(
+        self, arrays: dict[str, np.ndarray], attrs: dict[str, Any], first_draw: int = 0
+    ) -> xr.Dataset:
+        """Label raw arrays (adds across-draw summaries such as ``binding_share``)."""
+        arrays = dict(arrays)
+        draws = next(iter(arrays.values())).shape[0]
+        n_bind = len(LAYERS) + 1
+        onehot = arrays["binding_layer"][..., None] == np.arange(n_bind)
+        arrays["binding_share"] = onehot.mean(axis=0)
+        coords = {"draw": np.arange(first_draw, first_draw + draws), **self.coords()}
         return build_dataset(arrays, coords, attrs)
 
 

@@ -37,6 +37,7 @@ out_console = Console(width=None if sys.stdout.isatty() else 132)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 MAX_RUN_DRAWS = 200_000
+MAX_MC_DRAWS = 200_000  # in memory; larger sweeps need streaming (not yet available)
 HEADLINE_YEARS = (2023, 2025, 2027, 2030, 2035)
 
 ScenarioArg = Annotated[
@@ -516,6 +517,199 @@ def diff(
 def _short(v: object) -> str:
     text = json.dumps(v) if not isinstance(v, str) else v
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+@app.command()
+@handles_errors
+def mc(
+    scenario: ScenarioArg = "base",
+    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Master seed.")] = 0,
+    sampler: Annotated[str, typer.Option("--sampler", help="lhs, sobol or random.")] = "lhs",
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
+    workers: Annotated[int, typer.Option("--workers", help="Local Dask workers.")] = 1,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Existing Dask scheduler tcp://host:port.")
+    ] = None,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", help="Draws per chunk.")] = 10_000,
+    sets: SetOpt = None,
+) -> None:
+    """Monte Carlo over every distribution; summary with p5/p25/p50/p75/p95."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from aiinfra.montecarlo import run_mc
+    from aiinfra.results import MC_QUANTILES, write_outputs
+
+    problems = []
+    if not 1 <= draws <= MAX_MC_DRAWS:
+        problems.append(f"--draws: {draws} is not allowed; use 1 to {MAX_MC_DRAWS}")
+    if sampler not in ("lhs", "sobol", "random"):
+        problems.append(f"--sampler: {sampler!r} is not allowed; use lhs, sobol or random")
+    if not 1 <= workers <= 64:
+        problems.append(f"--workers: {workers} is not allowed; use 1 to 64")
+    if not 1 <= chunk_size <= 1_000_000:
+        problems.append(f"--chunk-size: {chunk_size} is not allowed; use 1 to 1000000")
+    if seed < 0:
+        problems.append(f"--seed: {seed} is not allowed; use a non-negative integer")
+    if problems:
+        _fail(problems)
+    sc = _load(scenario, sets)
+    with Progress(
+        TextColumn("[bold]monte carlo"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,} draws"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=draws < 20_000 or not sys.stderr.isatty(),
+    ) as bar:
+        task = bar.add_task("mc", total=draws)
+        ds = run_mc(
+            sc,
+            draws,
+            seed=seed,
+            sampler=sampler,
+            chunk_size=chunk_size,
+            workers=workers,
+            scheduler=scheduler,
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+    paths = write_outputs(ds, out, quantiles=MC_QUANTILES)
+    _print_headline(ds)
+    out_console.print(f"wrote {paths['results']} and {paths['summary']}")
+
+
+@app.command()
+@handles_errors
+def sensitivity(
+    scenario: ScenarioArg = "base",
+    output: Annotated[str, typer.Option("--output", help="Output variable.")] = "arr_usd",
+    year: Annotated[int, typer.Option("--year", help="Year.")] = 2030,
+    category: Annotated[
+        str | None, typer.Option("--category", help="Category (default: sum over them).")
+    ] = None,
+    method: Annotated[str, typer.Option("--method", help="sobol or tornado.")] = "sobol",
+    n: Annotated[int, typer.Option("--n", help="Sobol base sample (power of two).")] = 256,
+    seed: Annotated[int, typer.Option("--seed", help="Seed.")] = 0,
+    sets: SetOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Rank uncertain inputs by their effect on one output and year (Sobol or tornado)."""
+    from aiinfra.sensitivity import scenario_sobol, tornado
+
+    if method not in ("sobol", "tornado"):
+        _fail([f"--method: {method!r} is not allowed; use sobol or tornado"])
+    if n < 8 or n > 65536 or n & (n - 1):
+        _fail([f"--n: {n} is not allowed; use a power of two from 8 to 65536"])
+    sc = _load(scenario, sets)
+    if method == "tornado":
+        rows = tornado(sc, output, year, category=category)
+        if as_json:
+            sys.stdout.write(json.dumps({"output": output, "year": year, "rows": rows}) + "\n")
+            return
+        table = Table(title=f"tornado: {output} in {year} (inputs at p10 / p90)")
+        for col in ("field", "p10", "p90", "output at p10", "output at p90", "swing"):
+            table.add_column(col, justify="left" if col == "field" else "right")
+        for r in rows:
+            table.add_row(
+                r["field"],
+                f"{r['p10']:.4g}",
+                f"{r['p90']:.4g}",
+                f"{r['output_at_p10']:.4g}",
+                f"{r['output_at_p90']:.4g}",
+                f"{r['swing']:+.4g}",
+            )
+        out_console.print(table)
+        return
+    res = scenario_sobol(sc, output, year, n=n, seed=seed, category=category)
+    rows = sorted(
+        (
+            {"field": f, "S1": float(a), "S1_conf": float(b), "ST": float(c), "ST_conf": float(d)}
+            for f, a, b, c, d in zip(
+                res["names"], res["S1"], res["S1_conf"], res["ST"], res["ST_conf"], strict=True
+            )
+        ),
+        key=lambda r: -r["ST"],
+    )
+    if as_json:
+        payload = {"output": output, "year": year, "evaluations": res["evaluations"], "rows": rows}
+        sys.stdout.write(json.dumps(payload) + "\n")
+        return
+    table = Table(title=f"Sobol indices: {output} in {year} ({res['evaluations']:,} runs)")
+    for col in ("field", "first order S1", "total ST"):
+        table.add_column(col, justify="left" if col == "field" else "right")
+    for r in rows:
+        table.add_row(
+            r["field"], f"{r['S1']:.3f} ± {r['S1_conf']:.3f}", f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"
+        )
+    out_console.print(table)
+
+
+@app.command()
+@handles_errors
+def calibrate(
+    scenario: ScenarioArg = "base",
+    draws: Annotated[int, typer.Option("--draws", help="Prior draws.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed.")] = 0,
+    history: Annotated[
+        Path | None, typer.Option("--history", help="Observations CSV (default: shipped).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
+    sets: SetOpt = None,
+) -> None:
+    """Weight draws by the likelihood of history; write weights and prior vs posterior."""
+    from aiinfra import calibrate as cal
+    from aiinfra.montecarlo import run_mc
+    from aiinfra.results import MC_QUANTILES, atomic_write_bytes, write_outputs
+    from aiinfra.uncertainty import sample_parameters, uncertain_fields
+
+    if not 10 <= draws <= MAX_MC_DRAWS:
+        _fail([f"--draws: {draws} is not allowed; use 10 to {MAX_MC_DRAWS}"])
+    sc = _load(scenario, sets)
+    obs = cal.load_history(history)
+    ds = run_mc(sc, draws, seed=seed)
+    w = cal.importance_weights(cal.log_likelihood(ds, obs))
+    ess = cal.effective_sample_size(w)
+    params = sample_parameters(sc, draws, seed=seed, sampler=sc.uncertainty.sampler)
+    samples = {}
+    for path, _dist, _spec in uncertain_fields(sc):
+        node = params
+        for part in path:
+            node = getattr(node, part)
+        samples[".".join(path)] = node
+    for name, year in (("arr_usd", 2030), ("shipments_total", 2030), ("dc_energy_twh", 2030)):
+        if year in ds["year"].values:
+            samples[f"{name}[{year}]"] = ds[name].sel(year=year).values.reshape(draws, -1).sum(1)
+    table_rows = cal.prior_posterior(samples, w)
+    write_outputs(ds, out, quantiles=MC_QUANTILES, weights=w)
+    atomic_write_bytes(
+        out / "weights.csv",
+        ("draw,weight\n" + "".join(f"{i},{x:.10g}\n" for i, x in enumerate(w))).encode(),
+    )
+    cols = list(table_rows[0]) if table_rows else ["quantity"]
+    lines = [",".join(cols)] + [
+        ",".join(str(r[c]) if isinstance(r[c], str) else f"{r[c]:.6g}" for c in cols)
+        for r in table_rows
+    ]
+    atomic_write_bytes(out / "calibration.csv", ("\n".join(lines) + "\n").encode())
+    table = Table(title=f"calibration: {len(obs)} observations, ESS {ess:,.0f} of {draws:,} draws")
+    for col in ("quantity", "prior p5-p95", "prior p50", "posterior p50", "posterior p5-p95"):
+        table.add_column(col, justify="left" if col == "quantity" else "right")
+    for r in table_rows:
+        table.add_row(
+            r["quantity"],
+            f"{r['prior_p5']:.3g}-{r['prior_p95']:.3g}",
+            f"{r['prior_p50']:.3g}",
+            f"{r['post_p50']:.3g}",
+            f"{r['post_p5']:.3g}-{r['post_p95']:.3g}",
+        )
+    out_console.print(table)
+    warning = cal.ess_warning(ess, draws)
+    if warning:
+        err_console.print(f"warning: {warning}", markup=False)
+    out_console.print(
+        f"wrote {out / 'weights.csv'}, {out / 'calibration.csv'} and the weighted summary"
+    )
 
 
 fab_app = typer.Typer(help="Manufacturing calculators.", no_args_is_help=True)

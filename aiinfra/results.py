@@ -21,6 +21,7 @@ from aiinfra.variables import VARIABLES, Variable
 
 __all__ = [
     "MARKER",
+    "MC_QUANTILES",
     "QUANTILES",
     "VARIABLES",
     "Variable",
@@ -28,6 +29,7 @@ __all__ = [
     "atomic_write_bytes",
     "build_dataset",
     "summary_table",
+    "weighted_quantile",
     "write_outputs",
 ]
 
@@ -80,8 +82,23 @@ def arr_at(ds: xr.Dataset, when: float, var: str = "arr_usd") -> xr.DataArray:
     return xr.DataArray(np.exp(lo + frac * (hi - lo)), dims=dims, attrs=ds[var].attrs)
 
 
-def summary_table(ds: xr.Dataset) -> list[dict[str, object]]:
-    """Tidy rows: variable, unit, category, year, mean, p5, p50, p95."""
+MC_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def _qname(q: float) -> str:
+    return f"p{round(q * 100):d}"
+
+
+def summary_table(
+    ds: xr.Dataset,
+    quantiles: tuple[float, ...] = QUANTILES,
+    weights: np.ndarray | None = None,
+) -> list[dict[str, object]]:
+    """Tidy rows: variable, unit, category, year, mean and the quantiles (p5, p50, ...).
+
+    With ``weights`` (one per draw, e.g. calibration weights) the mean and the
+    quantiles are weighted.
+    """
     rows: list[dict[str, object]] = []
     for name in sorted(ds.data_vars):
         da = ds[name]
@@ -90,8 +107,13 @@ def summary_table(ds: xr.Dataset) -> list[dict[str, object]]:
         other = [d for d in da.dims if d not in ("draw", "year")]
         da = da.transpose("draw", "year", *other)
         vals = da.values.reshape(da.shape[0], da.shape[1], -1)
-        mean = vals.mean(axis=0)
-        qs = np.quantile(vals, QUANTILES, axis=0)
+        if weights is None:
+            mean = vals.mean(axis=0)
+            qs = np.quantile(vals, quantiles, axis=0)
+        else:
+            w = np.asarray(weights, dtype=float) / np.sum(weights)
+            mean = np.tensordot(w, vals, axes=(0, 0))
+            qs = weighted_quantile(vals, w, quantiles)
         cats = (
             [str(c) for c in da[other[0]].values]
             if len(other) == 1
@@ -108,9 +130,7 @@ def summary_table(ds: xr.Dataset) -> list[dict[str, object]]:
                         "category": cat,
                         "year": int(year),
                         "mean": float(mean[yi, ci]),
-                        "p5": float(qs[0, yi, ci]),
-                        "p50": float(qs[1, yi, ci]),
-                        "p95": float(qs[2, yi, ci]),
+                        **{_qname(q): float(qs[k, yi, ci]) for k, q in enumerate(quantiles)},
                     }
                 )
     return rows
@@ -120,7 +140,7 @@ def _csv_bytes(rows: list[dict[str, object]]) -> bytes:
     import csv
 
     buf = io.StringIO()
-    cols = ["variable", "unit", "category", "year", "mean", "p5", "p50", "p95"]
+    cols = list(rows[0]) if rows else ["variable", "unit", "category", "year", "mean"]
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
     for r in rows:
@@ -157,14 +177,33 @@ def netcdf_bytes(ds: xr.Dataset) -> bytes:
     return bytes(out)
 
 
-def write_outputs(ds: xr.Dataset, out_dir: Path) -> dict[str, Path]:
+def weighted_quantile(vals: np.ndarray, w: np.ndarray, quantiles: tuple[float, ...]) -> np.ndarray:
+    """Weighted quantiles along axis 0 (inverse of the weighted empirical CDF, midpoints)."""
+    order = np.argsort(vals, axis=0)
+    sv = np.take_along_axis(vals, order, axis=0)
+    sw = w[order]
+    cdf = np.cumsum(sw, axis=0) - 0.5 * sw
+    out = np.empty((len(quantiles), *vals.shape[1:]))
+    flat_v = sv.reshape(sv.shape[0], -1)
+    flat_c = cdf.reshape(cdf.shape[0], -1)
+    for j in range(flat_v.shape[1]):
+        out.reshape(len(quantiles), -1)[:, j] = np.interp(quantiles, flat_c[:, j], flat_v[:, j])
+    return out
+
+
+def write_outputs(
+    ds: xr.Dataset,
+    out_dir: Path,
+    quantiles: tuple[float, ...] = QUANTILES,
+    weights: np.ndarray | None = None,
+) -> dict[str, Path]:
     """Write ``results.nc`` and ``summary.csv`` under ``out_dir`` atomically.
 
     Both files are rendered in memory first, so nothing is written unless
     both can be produced.
     """
     nc = netcdf_bytes(ds)
-    csv_data = _csv_bytes(summary_table(ds))
+    csv_data = _csv_bytes(summary_table(ds, quantiles, weights))
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"results": out_dir / "results.nc", "summary": out_dir / "summary.csv"}
     atomic_write_bytes(out_dir / MARKER, b"aiinfra output directory\n")

@@ -21,7 +21,17 @@ from scipy.stats import qmc
 from aiinfra.distributions import Dist
 from aiinfra.quantity import QSpec
 
-__all__ = ["MAX_DRAWS", "iter_quantities", "sample_parameters", "uniform_design"]
+__all__ = [
+    "MAX_DRAWS",
+    "design",
+    "iman_conover",
+    "iter_quantities",
+    "parameters_from_design",
+    "sample_parameters",
+    "slice_parameters",
+    "uncertain_fields",
+    "uniform_design",
+]
 
 MAX_DRAWS = 10_000_000
 SAMPLERS = ("lhs", "sobol", "random")
@@ -66,6 +76,87 @@ def uniform_design(
     return np.clip(u, eps, 1.0 - eps)
 
 
+def uncertain_fields(model: BaseModel) -> list[tuple[tuple[str, ...], Dist, QSpec]]:
+    """The distribution-valued fields of a scenario, in schema order."""
+    return [(p, v, sp) for p, v, sp in iter_quantities(model) if isinstance(v, Dist)]
+
+
+def iman_conover(u: np.ndarray, corr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Reorder each column of ``u`` so the rank correlation approaches ``corr``.
+
+    Iman & Conover (1982): van der Waerden scores in random order, rotated by
+    ``P Q^-1`` (Cholesky factors of the target and of their own correlation);
+    each column of ``u`` then takes the ranks of the rotated scores. Marginals
+    are unchanged. ``u`` is (n, k), ``corr`` (k, k) positive definite.
+    """
+    n, k = u.shape
+    if k < 2:
+        return u
+    from scipy.special import ndtri
+
+    base = ndtri(np.arange(1, n + 1) / (n + 1))
+    scores = np.stack([rng.permutation(base) for _ in range(k)], axis=1)
+    p = np.linalg.cholesky(corr)
+    q = np.linalg.cholesky(np.corrcoef(scores, rowvar=False))
+    target = scores @ (p @ np.linalg.inv(q)).T
+    out = np.empty_like(u)
+    for j in range(k):
+        ranks = np.argsort(np.argsort(target[:, j]))
+        out[:, j] = np.sort(u[:, j])[ranks]
+    return out
+
+
+def design(
+    model: BaseModel,
+    draws: int,
+    *,
+    seed: int | np.random.Generator = 0,
+    sampler: str = "lhs",
+    correlations: list[tuple[tuple[str, ...], tuple[str, ...], float]] | None = None,
+) -> np.ndarray:
+    """Probabilities ``(draws, n_uncertain)`` for the scenario's distributions."""
+    fields = uncertain_fields(model)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    u = uniform_design(draws, len(fields), sampler=sampler, seed=rng)
+    if correlations and draws > 2:
+        index = {p: i for i, (p, _, _) in enumerate(fields)}
+        corr = np.eye(len(fields))
+        for a, b, rho in correlations:
+            corr[index[a], index[b]] = corr[index[b], index[a]] = rho
+        u = iman_conover(u, corr, rng)
+    return u
+
+
+def parameters_from_design(model: BaseModel, u: np.ndarray | None, draws: int) -> SimpleNamespace:
+    """Map a design (or None for a point run) to the parameter tree of arrays."""
+    arrays: dict[tuple[str, ...], np.ndarray] = {}
+    col = 0
+    for path, value, spec in iter_quantities(model):
+        if isinstance(value, Dist):
+            if u is None:
+                arr = np.full(draws, value.point())
+            else:
+                arr = np.clip(value.ppf(u[:, col]), *spec.bounds())
+            col += 1
+        else:
+            arr = np.full(draws, float(value))
+        arrays[path] = arr
+    return _tree(model, arrays, ())
+
+
+def slice_parameters(tree: Any, start: int, stop: int) -> Any:
+    """The draws ``start:stop`` of a parameter tree (arrays sliced, rest shared)."""
+    out = SimpleNamespace()
+    for name, value in vars(tree).items():
+        if isinstance(value, SimpleNamespace):
+            setattr(out, name, slice_parameters(value, start, stop))
+        elif isinstance(value, np.ndarray):
+            setattr(out, name, value[start:stop])
+        else:
+            setattr(out, name, value)
+    return out
+
+
 def sample_parameters(
     model: BaseModel,
     draws: int = 1,
@@ -76,27 +167,20 @@ def sample_parameters(
     """Turn every quantity field of ``model`` into an array of shape ``(draws,)``.
 
     Returns a namespace tree mirroring the model; non-quantity fields (model
-    names, labels) are copied as they are.
+    names, labels) are copied as they are. Correlations declared in the
+    scenario's ``uncertainty.correlations`` are imposed (Iman-Conover).
     """
     if not 1 <= draws <= MAX_DRAWS:
         msg = f"draws must be between 1 and {MAX_DRAWS}, got {draws}"
         raise ValueError(msg)
-    entries = list(iter_quantities(model))
-    uncertain = [i for i, (_, v, _) in enumerate(entries) if isinstance(v, Dist)]
-    arrays: dict[tuple[str, ...], np.ndarray] = {}
-    u = uniform_design(draws, len(uncertain), sampler=sampler, seed=seed) if draws > 1 else None
-    col = {i: j for j, i in enumerate(uncertain)}
-    for i, (path, value, spec) in enumerate(entries):
-        if isinstance(value, Dist):
-            if u is None:
-                arr = np.full(draws, value.point())
-            else:
-                arr = value.ppf(u[:, col[i]])
-                arr = np.clip(arr, *spec.bounds())
-        else:
-            arr = np.full(draws, float(value))
-        arrays[path] = arr
-    return _tree(model, arrays, ())
+    if draws == 1:
+        return parameters_from_design(model, None, 1)
+    corr = None
+    unc = getattr(model, "uncertainty", None)
+    if unc is not None and getattr(unc, "correlations", None):
+        corr = [(tuple(c.a.split(".")), tuple(c.b.split(".")), c.rho) for c in unc.correlations]
+    u = design(model, draws, seed=seed, sampler=sampler, correlations=corr)
+    return parameters_from_design(model, u, draws)
 
 
 def _tree(model: BaseModel, arrays: dict[tuple[str, ...], np.ndarray], prefix: tuple) -> Any:

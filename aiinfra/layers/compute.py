@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from aiinfra.arrays import contract
 from aiinfra.catalogs import Accelerator, Architecture
 
 __all__ = [
@@ -452,14 +453,14 @@ def xpus_required(
     inv_p = 1.0 / prefill_rate  # (type, workload) device-seconds per token
     inv_d = 1.0 / decode_rate
     # device-seconds per year if everything ran on one type: (draw, year, type)
-    ds = prefill_tokens @ inv_p.T + output_tokens @ inv_d.T
+    ds = contract(prefill_tokens, inv_p.T) + contract(output_tokens, inv_d.T)
     with np.errstate(divide="ignore", invalid="ignore"):
         c = np.where(mix[None] > 0, mix[None] / ds, 0.0)  # (draw, year, type)
     cap = c.sum(axis=-1)
     devices = 1.0 / (cap * available_s)
     by_type = devices[..., None] * mix[None]
     # each workload's share of the mix-weighted device-seconds
-    share = prefill_tokens * (c @ inv_p) + output_tokens * (c @ inv_d)
+    share = prefill_tokens * contract(c, inv_p) + output_tokens * contract(c, inv_d)
     share = share / share.sum(axis=-1, keepdims=True)
     return {"devices": devices, "by_type": by_type, "by_workload": devices[..., None] * share}
 
@@ -663,7 +664,9 @@ def requirements(
         per_tok = 1.0 / (p.fixed_tokens_per_s[:, None, None, None] * h100e[None, None, :, None])
         inv_p = inv_d = None
     if inv_p is not None:
-        n_inf = (computed_in @ inv_p.T + output_tokens @ inv_d.T) / available[..., None]
+        n_inf = (contract(computed_in, inv_p.T) + contract(output_tokens, inv_d.T)) / available[
+            ..., None
+        ]
     else:
         tokens = (computed_in + output_tokens)[:, :, None, :]
         n_inf = (tokens * per_tok).sum(axis=-1) / available[..., None]
@@ -683,7 +686,7 @@ def requirements(
     train = total * (w * n_train / n_all).sum(axis=-1)
     if inv_p is not None:
         cw = w / available[..., None] / n_all * total[..., None]
-        by_w = computed_in * (cw @ inv_p) + output_tokens * (cw @ inv_d)
+        by_w = computed_in * contract(cw, inv_p) + output_tokens * contract(cw, inv_d)
     else:
         by_w = computed_in + output_tokens
     by_w = by_w / by_w.sum(axis=-1, keepdims=True) * inf[..., None]

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from aiinfra.arrays import contract
+
 __all__ = ["CAPEX_ITEMS", "POOLS", "SEGMENTS", "SEGMENT_OF", "capex_items", "cost_per_mtok"]
 
 # Revenue pools of supplier industries (nested: not additive with the segments).
@@ -109,17 +111,17 @@ def capex_items(
     p : namespace
         Sampled ``economics`` section.
     """
-    acc = shipments @ asp_usd
+    acc = contract(shipments, asp_usd)
     dc = dc_work_mw * p.dc_capex_usd_per_mw[:, None]
     items = {
         "accelerators": acc,
         "host_servers": acc * p.host_server_share[:, None],
-        "transceivers": transceivers @ transceiver_usd,
-        "switches": switches @ switch_usd,
-        "nics": (shipments @ nic_gbps) * p.nic_usd_per_gbps[:, None],
+        "transceivers": contract(transceivers, transceiver_usd),
+        "switches": contract(switches, switch_usd),
+        "nics": contract(shipments, nic_gbps) * p.nic_usd_per_gbps[:, None],
         "cables": shipments.sum(axis=-1) * p.cables_usd_per_xpu[:, None],
         **{k: dc * share for k, share in DC_SPLIT.items()},
-        "onsite_generation": (onsite_added_mw @ onsite_usd_per_kw) * 1e3,
+        "onsite_generation": contract(onsite_added_mw, onsite_usd_per_kw) * 1e3,
         "grid_connection": grid_added_mw * 1e3 * p.grid_connection_usd_per_kw[:, None],
     }
     return np.stack([np.maximum(items[k], 0.0) for k in CAPEX_ITEMS], axis=-1)

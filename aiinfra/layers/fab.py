@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from aiinfra.arrays import contract
+
 __all__ = [
     "RETICLE_MM2",
     "WAFER_DIAMETER_MM",
@@ -290,13 +292,13 @@ def manufacturing(
     good = gross * die_yield  # (draw, year, type)
     wafers_per_unit = tables["die_count"][None, None] / good  # logic wafers per XPU
     logic_wafers_t = shipments * wafers_per_unit
-    logic_wafers = logic_wafers_t @ tables["node_map"]  # (draw, year, node)
+    logic_wafers = contract(logic_wafers_t, tables["node_map"])  # (draw, year, node)
     logic_cost = (logic_wafers_t * tables["wafer_price"][None, None]).sum(axis=-1)
     logic_cap = _annual(logic_wpm, _start_of_year(logic_wpm))  # (draw, year, node)
     with np.errstate(divide="ignore", invalid="ignore"):
         ai_share_logic = np.where(logic_cap > 0, logic_wafers / logic_cap, 0.0)
     # wafers per average XPU on each node (draw, year, node)
-    w_node = (mix * wafers_per_unit) @ tables["node_map"]
+    w_node = contract(mix * wafers_per_unit, tables["node_map"])
     with np.errstate(divide="ignore", invalid="ignore"):
         sup_node = np.where(w_node > 0, logic_cap * col(p.max_ai_share_logic) / w_node, np.inf)
     sup_logic = sup_node.min(axis=-1)
@@ -304,7 +306,7 @@ def manufacturing(
     ipw = tables["interposers_per_wafer"][None, None]
     cowos_per_unit = 1.0 / (ipw * col(p.cowos_yield))
     cowos_t = shipments * cowos_per_unit
-    cowos_by_company = cowos_t @ tables["company_map"]
+    cowos_by_company = contract(cowos_t, tables["company_map"])
     cowos_cap = _annual(cowos_wpm, _start_of_year(cowos_wpm))
     sup_cowos = cowos_cap / _per_unit(mix, cowos_per_unit)
     # HBM -------------------------------------------------------------------------------

@@ -23,11 +23,12 @@ from typing import Any
 
 import numpy as np
 
+from aiinfra.arrays import per_year_contract
+
 __all__ = [
     "fabric_tables",
     "fat_tree_tiers",
     "modules_per_xpu",
-    "per_year_matmul",
     "switches_per_xpu",
     "transceivers",
 ]
@@ -127,11 +128,6 @@ def fabric_tables(
     }
 
 
-def per_year_matmul(x: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """(draw, year, type) x (year, type, k) -> (draw, year, k), one matmul per year."""
-    return np.matmul(x.transpose(1, 0, 2), table).transpose(1, 0, 2)
-
-
 def transceivers(
     *,
     shipments: np.ndarray,
@@ -160,7 +156,7 @@ def transceivers(
     -------
     ndarray, (draw, year, speed)
     """
-    t1 = per_year_matmul(shipments, tier1)
-    up = per_year_matmul(shipments, upper)
-    ex = per_year_matmul(shipments, extra)
+    t1 = per_year_contract(shipments, tier1)
+    up = per_year_contract(shipments, upper)
+    ex = per_year_contract(shipments, extra)
     return (1.0 - first_tier_copper[:, None, None]) * t1 + (1.0 - cpo_share[..., None]) * up + ex

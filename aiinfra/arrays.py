@@ -1,0 +1,37 @@
+"""Small array helpers that keep results bit-identical however draws are chunked.
+
+BLAS matrix products may sum in a different order depending on the batch size
+and memory alignment, so results could differ in the last bit between a run of
+1,000 draws and the same draws in chunks. These helpers contract the last axis
+with an explicit loop of elementwise operations instead: every output element
+is accumulated in the same order whatever the shape of the other axes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["contract", "per_year_contract"]
+
+
+def contract(x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """``x @ m`` over the last axis of ``x``: m (t,) -> (...,), m (t, k) -> (..., k)."""
+    x = np.asarray(x, dtype=float)
+    m = np.asarray(m, dtype=float)
+    if m.ndim == 1:
+        out = np.zeros(x.shape[:-1])
+        for t in range(m.shape[0]):
+            out += x[..., t] * m[t]
+        return out
+    out = np.zeros((*x.shape[:-1], m.shape[1]))
+    for t in range(m.shape[0]):
+        out += x[..., t, None] * m[t]
+    return out
+
+
+def per_year_contract(x: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """(draw, year, t) x (year, t, k) -> (draw, year, k), summed over t in fixed order."""
+    out = np.zeros((x.shape[0], x.shape[1], table.shape[2]))
+    for t in range(table.shape[1]):
+        out += x[:, :, t, None] * table[None, :, t, :]
+    return out
