@@ -15,23 +15,28 @@ __all__ = ["contract", "per_year_contract"]
 
 
 def contract(x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """``x @ m`` over the last axis of ``x``: m (t,) -> (...,), m (t, k) -> (..., k)."""
+    """``x @ m`` over the last axis of ``x``: m (t,) -> (...,), m (t, k) -> (..., k).
+
+    Loops over the non-zero entries of ``m`` (one-hot maps cost one add per row).
+    """
     x = np.asarray(x, dtype=float)
     m = np.asarray(m, dtype=float)
-    if m.ndim == 1:
-        out = np.zeros(x.shape[:-1])
-        for t in range(m.shape[0]):
-            out += x[..., t] * m[t]
-        return out
-    out = np.zeros((*x.shape[:-1], m.shape[1]))
-    for t in range(m.shape[0]):
-        out += x[..., t, None] * m[t]
-    return out
+    vector = m.ndim == 1
+    m2 = m[:, None] if vector else m
+    out = np.zeros((*x.shape[:-1], m2.shape[1]))
+    for t, k in zip(*np.nonzero(m2), strict=True):
+        w = m2[t, k]
+        if w == 1.0:
+            out[..., k] += x[..., t]
+        else:
+            out[..., k] += x[..., t] * w
+    return out[..., 0] if vector else out
 
 
 def per_year_contract(x: np.ndarray, table: np.ndarray) -> np.ndarray:
     """(draw, year, t) x (year, t, k) -> (draw, year, k), summed over t in fixed order."""
     out = np.zeros((x.shape[0], x.shape[1], table.shape[2]))
-    for t in range(table.shape[1]):
-        out += x[:, :, t, None] * table[None, :, t, :]
+    used = np.any(table != 0, axis=0)  # (t, k)
+    for t, k in zip(*np.nonzero(used), strict=True):
+        out[:, :, k] += x[:, :, t] * table[None, :, t, k]
     return out
