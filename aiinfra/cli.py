@@ -88,6 +88,26 @@ def _root(
     """aiinfra: the AI infrastructure stack from tokens to watts."""
 
 
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Write into an existing non-aiinfra directory.")
+]
+
+
+def _check_out(out: Path, force: bool) -> None:
+    """Refuse output paths that would clobber something that is not ours."""
+    from aiinfra.results import MARKER
+
+    if out.exists() and not out.is_dir():
+        _fail([f"--out: {out} exists and is not a directory"])
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists() and not force:
+        _fail(
+            [
+                f"--out: {out} is not empty and was not written by aiinfra; "
+                "choose another directory or pass --force"
+            ]
+        )
+
+
 def _load(scenario: str, sets: list[str] | None):
     from aiinfra.scenario import load_scenario
 
@@ -102,6 +122,7 @@ def run(
     draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws (1 = point run).")] = 1,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator.")] = 0,
     sets: SetOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Run a scenario; write results.nc and summary.csv; print headline numbers."""
     from aiinfra.chain import Chain
@@ -111,6 +132,7 @@ def run(
         _fail([f"--draws: {draws} is not allowed; use 1 to {MAX_RUN_DRAWS}"])
     if seed < 0:
         _fail([f"--seed: {seed} is not allowed; use a non-negative integer"])
+    _check_out(out, force)
     sc = _load(scenario, sets)
     ds = Chain(sc).run(draws=draws, seed=seed)
     paths = write_outputs(ds, out)
@@ -533,6 +555,7 @@ def mc(
     ] = None,
     chunk_size: Annotated[int, typer.Option("--chunk-size", help="Draws per chunk.")] = 10_000,
     sets: SetOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Monte Carlo over every distribution; summary with p5/p25/p50/p75/p95."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -553,6 +576,7 @@ def mc(
         problems.append(f"--seed: {seed} is not allowed; use a non-negative integer")
     if problems:
         _fail(problems)
+    _check_out(out, force)
     sc = _load(scenario, sets)
     with Progress(
         TextColumn("[bold]monte carlo"),
@@ -656,6 +680,7 @@ def calibrate(
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
     sets: SetOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Weight draws by the likelihood of history; write weights and prior vs posterior."""
     from aiinfra import calibrate as cal
@@ -665,6 +690,7 @@ def calibrate(
 
     if not 10 <= draws <= MAX_MC_DRAWS:
         _fail([f"--draws: {draws} is not allowed; use 10 to {MAX_MC_DRAWS}"])
+    _check_out(out, force)
     sc = _load(scenario, sets)
     obs = cal.load_history(history)
     ds = run_mc(sc, draws, seed=seed)

@@ -20,9 +20,10 @@ from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from aiinfra.distributions import KINDS, Dist, parse_dist
 from aiinfra.units import to_canonical
 
-__all__ = ["Param", "Q", "QSpec", "point"]
+__all__ = ["MAX_ABS", "Param", "Q", "QSpec", "point"]
 
 Param = float | Dist
+MAX_ABS = 1e40  # no physical input of the model comes near; larger values are typos or attacks
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class QSpec:
     def describe_range(self) -> str:
         """Human-readable allowed range, e.g. ``>= 0 and <= 1``."""
         parts = []
+        if self.ge is None and self.gt is None:
+            parts.append(f">= {-MAX_ABS:g}")
         if self.ge is not None:
             parts.append(f">= {self.ge:g}")
         if self.gt is not None:
@@ -46,10 +49,14 @@ class QSpec:
             parts.append(f"<= {self.le:g}")
         if self.lt is not None:
             parts.append(f"< {self.lt:g}")
-        return " and ".join(parts) or "any finite value"
+        if self.le is None and self.lt is None:
+            parts.append(f"<= {MAX_ABS:g}")
+        return " and ".join(parts)
 
     def contains(self, x: float) -> bool:
-        """Whether ``x`` lies in the allowed range."""
+        """Whether ``x`` lies in the allowed range (and below :data:`MAX_ABS` in size)."""
+        if not abs(x) <= MAX_ABS:
+            return False
         return not (
             (self.ge is not None and x < self.ge)
             or (self.gt is not None and x <= self.gt)
@@ -82,6 +89,9 @@ class QSpec:
                 )
                 raise ValueError(msg)
             lo, hi = dist.support()
+            if any(abs(v) > MAX_ABS for _, v in dist.params):
+                msg = f"distribution parameters must be at most {MAX_ABS:g} in size"
+                raise ValueError(msg)
             if dist.kind in {"triangular", "uniform", "pert"} and not (
                 self.contains(lo) and self.contains(hi)
             ):

@@ -205,6 +205,10 @@ def write_outputs(
     nc = netcdf_bytes(ds)
     csv_data = _csv_bytes(summary_table(ds, quantiles, weights))
     out_dir.mkdir(parents=True, exist_ok=True)
+    if (out_dir / MARKER).exists():  # temp files of an earlier run that was killed
+        for stale in out_dir.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
     paths = {"results": out_dir / "results.nc", "summary": out_dir / "summary.csv"}
     atomic_write_bytes(out_dir / MARKER, b"aiinfra output directory\n")
     atomic_write_bytes(paths["results"], nc)

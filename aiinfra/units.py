@@ -9,6 +9,7 @@ expected dimension.
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 import pint
@@ -78,10 +79,18 @@ def to_canonical(value: object, unit: str) -> float:
     return out
 
 
+_QUANTITY = re.compile(
+    r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?(\s*[A-Za-z%µΩ(][A-Za-z0-9_%µΩ/*^(). -]*)?$"
+)
+
+
 def _parse_quantity(text: str, unit: str) -> float:
     ureg = registry()
     if len(text) > 200:
         msg = "quantity string longer than 200 characters"
+        raise ValueError(msg)
+    if not _QUANTITY.match(text):
+        msg = f"cannot parse {text!r} as a quantity: write a number and a unit, e.g. '1.2 kW'"
         raise ValueError(msg)
     try:
         q = ureg.Quantity(text)
