@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench docs clean
+.PHONY: run test lint format bench docs audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ format: $(STAMP)
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+# Known-vulnerability audit of the installed dependencies (queries the PyPI advisory API).
+audit: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'pip-audit>=2.7'
+	$(BIN)/python -m pip freeze --exclude-editable > .venv/requirements-audit.txt
+	$(BIN)/pip-audit --strict --progress-spinner off -r .venv/requirements-audit.txt || \
+	  $(BIN)/pip-audit --progress-spinner off -r .venv/requirements-audit.txt
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

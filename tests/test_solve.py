@@ -70,6 +70,7 @@ KNOBS = {
     "power.dc_start_capacity_2026": st.floats(5e3, 8e4),
     "fleet.capacity_response": st.floats(0.0, 1.0),
     "demand.chat.users_2023": st.floats(5e7, 6e8),
+    "compute.utilisation": st.floats(0.2, 0.9),
 }
 
 
@@ -87,6 +88,19 @@ def test_solver_invariants(knobs, seed):
     assert np.all(ds.capex_usd.values >= 0)
     for name in ds.data_vars:
         assert np.all(np.isfinite(ds[name].values)), name
+    # stocks never negative
+    for stock in (
+        "installed_base",
+        "dc_capacity_mw",
+        "backlog",
+        "power_supply_mw",
+        "dc_under_construction_mw",
+        "capex_cumulative_usd",
+    ):
+        assert np.all(ds[stock].values >= -1e-6), stock
+    # energy = facility power x hours x load factor (0.65 in base)
+    energy = ds.facility_power_w * 0.65 * 8760 / 1e12
+    np.testing.assert_allclose(ds.ai_dc_energy_twh.values, energy.values, rtol=1e-9)
 
 
 def test_solver_ten_thousand_draws_fast():

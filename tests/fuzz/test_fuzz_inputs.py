@@ -132,7 +132,7 @@ def make_case(rng: random.Random, i: int) -> tuple[str, bytes]:
         return kind, _dump(data)
     if kind == "unknown":
         section = rng.choice(SECTIONS)
-        path = tuple(p for p in section.split(".") if p) + (f"zz_unknown_{i}",)
+        path = (*tuple(p for p in section.split(".") if p), f"zz_unknown_{i}")
         _set(data, path, rng.choice([1, "x", {"a": 1}]))
         return kind, _dump(data)
     if kind == "type":
