@@ -38,6 +38,7 @@ from aiinfra.quantity import point
 from aiinfra.results import build_dataset
 from aiinfra.scenario import OWNERS, DemandSection, Scenario, load_scenario
 from aiinfra.uncertainty import sample_parameters
+from aiinfra.variables import DEMAND_PATH
 
 __all__ = ["MODEL_REGISTRY", "Chain", "run"]
 
@@ -45,19 +46,6 @@ EUV_BEFORE_2019 = 45  # ASML EUV shipments 2010-2018 (ASML annual reports; NXE:3
 HIGH_NA_FROM = 2026
 
 LAYERS = solve.LAYERS
-# Variables also reported on the demand path (orders before the bottleneck solver).
-DEMAND_PATH = (
-    "shipments_total",
-    "installed_total",
-    "cowos_wafers",
-    "cowos_wafers_total",
-    "wfe_usd",
-    "wfe_total_usd",
-    "transceivers",
-    "transceivers_800g",
-    "facility_power_w",
-    "llm_provider_capacity_w",
-)
 EUV_BEFORE_2019 = 45  # ASML EUV shipments 2010-2018 (ASML annual reports; NXE:3100-3400B)
 HIGH_NA_FROM = 2026
 

@@ -445,7 +445,8 @@ register(
 # ----------------------------------------------------------------- demand path
 # The same variables before the bottleneck solver: what orders would ship if no layer
 # were short. Seed forecasts of shipments, CoWoS, optics and WFE are compared here.
-for _name in (
+# Variables also reported on the demand path (orders before the bottleneck solver).
+DEMAND_PATH = (
     "shipments_total",
     "installed_total",
     "cowos_wafers",
@@ -456,7 +457,8 @@ for _name in (
     "transceivers_800g",
     "facility_power_w",
     "llm_provider_capacity_w",
-):
+)
+for _name in DEMAND_PATH:
     _v = VARIABLES[_name]
     register(
         f"{_name}_demand",

@@ -10,28 +10,16 @@ Run: python examples/hbm4_late.py
 from __future__ import annotations
 
 import aiinfra
+from aiinfra.scenario import DEFAULT_MIX
 
 base = aiinfra.load_scenario("base")
-late_mix = {
-    2026: {
-        "GB300": 0.36,
-        "B200": 0.06,
-        "MI355X": 0.05,
-        "TPU-v7": 0.2,
-        "Trainium3": 0.1,
-        "Trainium2": 0.05,
-        "custom-ASIC": 0.18,
-    },
-    2027: {
-        "Rubin": 0.1,
-        "GB300": 0.38,
-        "MI355X": 0.06,
-        "TPU-v7": 0.2,
-        "Trainium3": 0.12,
-        "custom-ASIC": 0.14,
-    },
-    2030: {"Rubin": 0.5, "MI355X": 0.06, "TPU-v7": 0.18, "Trainium3": 0.1, "custom-ASIC": 0.16},
-}
+# the shipped deployment mix with Rubin's 2026-27 share moved to GB300 (kept in 2030)
+late_mix = {y: dict(m) for y, m in DEFAULT_MIX.items()}
+for year in (2026, 2027):
+    slipped = late_mix[year].pop("Rubin", 0.0) * (0.75 if year == 2027 else 1.0)
+    late_mix[year]["GB300"] = late_mix[year].get("GB300", 0.0) + slipped
+    if year == 2027:
+        late_mix[year]["Rubin"] = DEFAULT_MIX[year]["Rubin"] - slipped
 late = aiinfra.load_scenario(
     base, {"compute.mix": late_mix, "fab.hbm_share_growth": 0.3, "name": "hbm4-late"}
 )

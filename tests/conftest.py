@@ -34,3 +34,21 @@ def write_yaml(tmp_path: Path):
         return path
 
     return _write
+
+
+def chain_upto_need(draws: int, seed: int):
+    """Base chain run through demand and compute for timing the later layers.
+
+    Returns ``(chain, params, years, need, out)`` where ``out`` holds the outputs so far.
+    """
+    import aiinfra
+    from aiinfra.chain import Chain
+    from aiinfra.uncertainty import sample_parameters
+
+    ch = Chain(aiinfra.load_scenario("base"))
+    p = sample_parameters(ch.scenario, draws, seed=seed)
+    years = ch.sim_years
+    t = (years - years[0]).astype(float)
+    out: dict = {}
+    need = ch._compute(t, p, ch._demand(t, p, out), out)
+    return ch, p, years, need, out

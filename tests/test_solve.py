@@ -104,17 +104,11 @@ def test_solver_invariants(knobs, seed):
 
 
 def test_solver_ten_thousand_draws_fast():
-    from aiinfra.chain import Chain
-    from aiinfra.layers import fleet
-    from aiinfra.uncertainty import sample_parameters
+    from conftest import chain_upto_need
 
-    ch = Chain(aiinfra.load_scenario("base"))
-    draws = 10_000
-    p = sample_parameters(ch.scenario, draws, seed=5)
-    years = ch.sim_years
-    t = (years - years[0]).astype(float)
-    out: dict = {}
-    need = ch._compute(t, p, ch._demand(t, p, out), out)
+    from aiinfra.layers import fleet
+
+    ch, p, years, need, out = chain_upto_need(10_000, seed=5)
     plan = dict(out)
     ship = ch._fleet(years, p, need, plan)
     ch._fab(years, p, ship, plan)

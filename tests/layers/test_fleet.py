@@ -122,17 +122,10 @@ def test_supportable_layers_and_euv(base):
 
 
 def test_fleet_and_fab_ten_thousand_draws_fast():
-    from aiinfra.chain import Chain
-    from aiinfra.uncertainty import sample_parameters
+    from conftest import chain_upto_need
 
-    ch = Chain(aiinfra.load_scenario("base"))
     draws = 10_000
-    p = sample_parameters(ch.scenario, draws, seed=3)
-    years = ch.sim_years
-    t = (years - years[0]).astype(float)
-    out: dict = {}
-    d = ch._demand(t, p, out)
-    need = ch._compute(t, p, d, out)
+    ch, p, years, need, out = chain_upto_need(draws, seed=3)
     for _ in range(2):  # first pass warms the allocator; the second is timed
         t0 = time.perf_counter()
         ship = ch._fleet(years, p, need, out)

@@ -69,16 +69,9 @@ def test_seed_figure_5_transceivers(base):
 
 
 def test_network_and_power_layers_fast():
-    from aiinfra.chain import Chain
-    from aiinfra.uncertainty import sample_parameters
+    from conftest import chain_upto_need
 
-    ch = Chain(aiinfra.load_scenario("base"))
-    draws = 10_000
-    p = sample_parameters(ch.scenario, draws, seed=4)
-    years = ch.sim_years
-    t = (years - years[0]).astype(float)
-    out: dict = {}
-    need = ch._compute(t, p, ch._demand(t, p, out), out)
+    ch, p, years, need, out = chain_upto_need(10_000, seed=4)
     ship = ch._fleet(years, p, need, out)
     for _ in range(2):
         t0 = time.perf_counter()
