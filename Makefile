@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP)
 	$(BIN)/aiinfra run --out out
+	$(BIN)/aiinfra report --out out/report
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2

@@ -813,6 +813,30 @@ def reconcile(
     out_console.print(t2)
 
 
+@app.command()
+@handles_errors
+def report(
+    scenario: ScenarioArg = "base",
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out/report"),
+    lang: Annotated[str, typer.Option("--lang", help="en or de.")] = "en",
+    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws.")] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Seed.")] = 0,
+    sets: SetOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write a self-contained report.html (charts inline, offline) and figures/*.png."""
+    from aiinfra.report.html import build_report
+
+    if lang not in ("en", "de"):
+        _fail([f"--lang: {lang!r} is not allowed; use en or de"])
+    if not 2 <= draws <= MAX_MC_DRAWS:
+        _fail([f"--draws: {draws} is not allowed; use 2 to {MAX_MC_DRAWS}"])
+    _check_out(out, force)
+    sc = _load(scenario, sets)
+    paths = build_report(sc, out, lang=lang, draws=draws, seed=seed)
+    out_console.print(f"wrote {paths['report']} and {len(paths) - 1} figures in {out / 'figures'}")
+
+
 fab_app = typer.Typer(help="Manufacturing calculators.", no_args_is_help=True)
 app.add_typer(fab_app, name="fab")
 

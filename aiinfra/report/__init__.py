@@ -1,0 +1,1 @@
+"""Charts (Altair, rendered to SVG/PNG by vl-convert) and the offline HTML report."""

@@ -1,0 +1,35 @@
+"""One module per figure; each exposes ``build(ctx) -> altair chart``."""
+
+from __future__ import annotations
+
+from aiinfra.report.figures import (
+    binding,
+    f1_arr,
+    f2_shipments,
+    f3_wfe,
+    f4_cowos,
+    f5_transceivers,
+    f6_llm_capacity,
+    f7_dc_capacity,
+    flow,
+    segments,
+    shadow_prices,
+    tornado,
+)
+
+FIGURES = {
+    "f1_arr": f1_arr,
+    "f2_shipments": f2_shipments,
+    "f3_wfe": f3_wfe,
+    "f4_cowos": f4_cowos,
+    "f5_transceivers": f5_transceivers,
+    "f6_llm_capacity": f6_llm_capacity,
+    "f7_dc_capacity": f7_dc_capacity,
+    "binding": binding,
+    "shadow_prices": shadow_prices,
+    "segments": segments,
+    "tornado": tornado,
+    "flow": flow,
+}
+
+__all__ = ["FIGURES"]

@@ -1,0 +1,148 @@
+"""The self-contained HTML report (inline SVG, no external resources) and PNG figures."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from aiinfra import reconcile as rc
+from aiinfra.layers.compute import SECONDS_PER_YEAR
+from aiinfra.report.charts import Context, render_png, render_svg
+from aiinfra.report.figures import FIGURES
+from aiinfra.report.i18n import fmt, t
+from aiinfra.results import MARKER, atomic_write_bytes
+from aiinfra.scenario import Scenario
+from aiinfra.uncertainty import uncertain_fields
+
+__all__ = ["build_report"]
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;
+margin:2em auto;color:#222;padding:0 1em}table{border-collapse:collapse;margin:1em 0;font-size:14px}
+td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f3f3f3}.consistent{color:#2a7d2a}.tension{color:#b07800}.inconsistent{color:#c62828}
+figure{margin:2em 0}figcaption{font-size:13px;color:#555}code{background:#f6f6f6;padding:0 3px}
+"""
+
+
+def _esc(x: Any) -> str:
+    return html.escape(str(x))
+
+
+def build_report(
+    scenario: Scenario,
+    out_dir: Path,
+    *,
+    lang: str = "en",
+    draws: int = 200,
+    seed: int = 0,
+    shadow_year: int = 2027,
+) -> dict[str, Path]:
+    """Run the scenario and write ``report.html`` and ``figures/*.png`` under ``out_dir``.
+
+    Everything is rendered in memory first; files are then written atomically.
+    """
+    from aiinfra import solve
+    from aiinfra.montecarlo import run_mc
+    from aiinfra.sensitivity import tornado
+
+    ds = run_mc(scenario, draws, seed=seed)
+    claims = rc.load_claims()
+    rows = rc.evaluate_claims(ds, claims, None, lang)
+    checks = rc.cross_checks(ds, claims)
+    extras: dict[str, Any] = {"shadow_year": shadow_year}
+    if "arr_usd" in ds and uncertain_fields(scenario):
+        extras["tornado"] = tornado(scenario, "arr_usd", 2030)
+    if shadow_year in ds["year"].values:
+        b = solve.bottleneck(scenario, shadow_year)
+        res = b["lp"]
+        extras["shadow"] = [
+            {
+                "constraint": f"{n} ({u})",
+                "usd": float(sh * SECONDS_PER_YEAR * b["usd_per_mtok"] / 1e6),
+            }
+            for n, u, sh in zip(res.names, b["inputs"]["units"], res.shadow, strict=True)
+        ]
+    ctx = Context(ds=ds, lang=lang, extras=extras)
+    svgs: dict[str, str] = {}
+    pngs: dict[str, bytes] = {}
+    for name, module in FIGURES.items():
+        chart = module.build(ctx)
+        svgs[name] = render_svg(chart, lang)
+        pngs[name] = render_png(chart, lang)
+    page = _page(scenario, ds, rows, checks, svgs, lang, draws)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(out_dir / MARKER, b"aiinfra output directory\n")
+    paths = {}
+    for name, data in pngs.items():
+        paths[name] = out_dir / "figures" / f"{name}.png"
+        atomic_write_bytes(paths[name], data)
+    paths["report"] = out_dir / "report.html"
+    atomic_write_bytes(paths["report"], page.encode("utf-8"))
+    return paths
+
+
+def _page(
+    scenario: Scenario,
+    ds: Any,
+    rows: list[dict[str, Any]],
+    checks: list[dict[str, Any]],
+    svgs: dict[str, str],
+    lang: str,
+    draws: int,
+) -> str:
+    parts = [
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
+        f"<title>{_esc(t('title', lang))}: {_esc(scenario.name)}</title><style>{CSS}</style>",
+        "</head><body>",
+        f"<h1>{_esc(t('title', lang))}: {_esc(scenario.name)}</h1>",
+        f"<p>{_esc(scenario.description)}</p>",
+        f"<p><code>aiinfra {_esc(ds.attrs.get('aiinfra_version', ''))}</code>, "
+        f"{fmt(draws, lang, 6)} draws, seed {ds.attrs.get('seed', 0)}.</p>",
+        f"<h2>{_esc(t('claims', lang))}</h2><table><tr><th>claim</th><th>p50 (p5-p95)</th>"
+        "<th>P</th><th>verdict</th><th>reason</th></tr>",
+    ]
+    for r in rows:
+        band = (
+            f"{fmt(r['model_median'], lang)} ({fmt(r['model_p5'], lang)}–"
+            f"{fmt(r['model_p95'], lang)})"
+        )
+        parts.append(
+            f"<tr><td>{_esc(r['text'])}</td><td>{band}</td>"
+            f"<td>{fmt(100 * r['probability'], lang, 2)} %</td>"
+            f'<td class="{r["verdict"]}">{_esc(r["verdict_label"])}</td>'
+            f"<td>{_esc(r['reason'])}</td></tr>"
+        )
+    parts.append(f"</table><h2>{_esc(t('checks', lang))}</h2><table>")
+    parts.append(
+        "<tr><th>ratio</th><th>claims</th><th>chain p50 (p5-p95)</th><th>verdict</th></tr>"
+    )
+    for c in checks:
+        m = c["model_ratio"]
+        parts.append(
+            f"<tr><td>{_esc(c['name'])}</td><td>{fmt(c['claimed_ratio'], lang)} {_esc(c['unit'])}"
+            f"</td><td>{fmt(m['median'], lang)} ({fmt(m['p5'], lang)}–{fmt(m['p95'], lang)})</td>"
+            f'<td class="{c["verdict"]}">{_esc(c["verdict"])}</td></tr>'
+        )
+    parts.append(f"</table><h2>{_esc(t('figures', lang))}</h2>")
+    for name, svg in svgs.items():
+        parts.append(f'<figure id="fig-{name}">{svg}<figcaption>{_esc(name)}</figcaption></figure>')
+    parts.append(
+        f"<h2>{_esc(t('assumptions', lang))}</h2><table><tr><th>field</th><th>value</th></tr>"
+    )
+    for path, dist, spec in uncertain_fields(scenario):
+        params = ", ".join(f"{k}={fmt(v, lang)}" for k, v in dist.params)
+        parts.append(
+            f"<tr><td><code>{_esc('.'.join(path))}</code></td>"
+            f"<td>{_esc(dist.kind)}({_esc(params)}) {_esc(spec.unit)}</td></tr>"
+        )
+    parts.append("</table><ul>")
+    for src in sorted({c.get("source", "") for c in rc.load_claims()} - {""}):
+        parts.append(f"<li>{_esc(src)}</li>")
+    parts.append(
+        "<li>Every number in <code>aiinfra/data/*.csv</code> carries its source and year of "
+        "publication; MLPerf validation in <code>aiinfra/data/validation.csv</code>.</li>"
+    )
+    parts.append("</ul></body></html>")
+    return "\n".join(parts)
