@@ -11,6 +11,7 @@ import sys
 
 import pandas as pd
 import streamlit as st
+import yaml
 
 from aiinfra import dashboard as db
 from aiinfra.errors import AiinfraError, ScenarioError
@@ -25,6 +26,24 @@ st.set_page_config(page_title="aiinfra", layout="wide")
 @st.cache_data(show_spinner=False, max_entries=16)
 def _run(text: str, overrides: tuple, draws: int, seed: int):
     return db.run_cached(text, overrides, draws, seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _shadow(text: str, year: int) -> list[dict]:
+    from aiinfra import solve
+    from aiinfra.layers.compute import SECONDS_PER_YEAR
+
+    b = solve.bottleneck(load_scenario(yaml.safe_load(text)), year)
+    res = b["lp"]
+    return [
+        {
+            "constraint": f"{n} ({u})",
+            "tokens_per_s": float(sh),
+            "usd": float(sh * SECONDS_PER_YEAR * b["usd_per_mtok"] / 1e6),
+            "slack": float(sl),
+        }
+        for n, u, sh, sl in zip(res.names, b["inputs"]["units"], res.shadow, res.slack, strict=True)
+    ]
 
 
 def _scenario_from_upload(data: bytes):
@@ -133,6 +152,11 @@ with tabs[0]:
         st.altair_chart(FIGURES[name].build(ctx), width="stretch")
 with tabs[1]:
     st.altair_chart(FIGURES["binding"].build(ctx), width="stretch")
+    lp_year = st.selectbox("LP year", [int(y) for y in ds["year"].values], index=4, key="lp_year")
+    shadow = _shadow(text, int(lp_year))
+    ctx.extras.update(shadow=shadow, shadow_year=int(lp_year))
+    st.altair_chart(FIGURES["shadow_prices"].build(ctx), width="stretch")
+    st.dataframe(pd.DataFrame(shadow), hide_index=True)
     sup = ds["xpus_supportable"].median("draw").to_pandas() / 1e6
     sup["desired"] = ds["shipments_desired"].median("draw").to_pandas() / 1e6
     st.caption("XPUs supportable per layer vs desired (M/yr, median)")
