@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -162,16 +163,18 @@ class Chain:
         """Roofline rates per accelerator x workload (draw-independent, computed once)."""
         c = self.scenario.compute
         shapes = [getattr(c.shapes, w) for w in DemandSection.WORKLOADS]
+        key = (
+            tuple(self.accelerators),
+            c.serving_model,
+            tuple(point(s.input_tokens) for s in shapes),
+            tuple(point(s.output_tokens) for s in shapes),
+            c.precision,
+            c.mfu,
+            c.mbu,
+            c.tpot_slo_s,
+        )
         try:
-            return compute.serving_tables(
-                [get_accelerator(a) for a in self.accelerators],
-                get_architecture(c.serving_model),
-                n_in=np.array([point(s.input_tokens) for s in shapes]),
-                n_out=np.array([point(s.output_tokens) for s in shapes]),
-                precision=c.precision,
-                efficiency=compute.Efficiency(c.mfu, c.mbu),
-                tpot_slo_s=c.tpot_slo_s,
-            )
+            return _serving_rates_cached(*key)
         except ValueError as exc:
             raise ScenarioError([("compute.serving_model", str(exc))]) from None
 
@@ -782,6 +785,32 @@ class Chain:
         arrays["binding_share"] = onehot.mean(axis=0)
         coords = {"draw": np.arange(first_draw, first_draw + draws), **self.coords()}
         return build_dataset(arrays, coords, attrs)
+
+
+@lru_cache(maxsize=32)
+def _serving_rates_cached(
+    accelerators: tuple[str, ...],
+    serving_model: str,
+    n_in: tuple[float, ...],
+    n_out: tuple[float, ...],
+    precision: str,
+    mfu: float,
+    mbu: float,
+    tpot_slo_s: float,
+) -> dict[str, np.ndarray]:
+    """Roofline serving tables, cached across chains with the same compute inputs."""
+    rates = compute.serving_tables(
+        [get_accelerator(a) for a in accelerators],
+        get_architecture(serving_model),
+        n_in=np.array(n_in),
+        n_out=np.array(n_out),
+        precision=precision,
+        efficiency=compute.Efficiency(mfu, mbu),
+        tpot_slo_s=tpot_slo_s,
+    )
+    for v in rates.values():
+        v.setflags(write=False)
+    return rates
 
 
 def _shift_earlier(x: np.ndarray, lead: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ are 300 mm wafer starts.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -60,6 +61,7 @@ def gross_dies_per_wafer(
     return np.maximum(dpw, 0.0)
 
 
+@lru_cache(maxsize=256)
 def dies_per_wafer_grid(
     width_mm: float,
     height_mm: float,
@@ -92,7 +94,10 @@ INTERPOSER_ASPECT = 0.6  # width/height of CoWoS interposers (assumption: ~40 x 
 def interposers_per_wafer(area_mm2: Any, aspect: float = INTERPOSER_ASPECT) -> np.ndarray:
     """Interposers per 300 mm CoWoS wafer for each area [1] (grid count, 3 mm edge)."""
     areas = np.atleast_1d(np.asarray(area_mm2, dtype=float))
-    out = [dies_per_wafer_grid(np.sqrt(a * aspect), a / np.sqrt(a * aspect)) for a in areas]
+    out = [
+        dies_per_wafer_grid(float(np.sqrt(a * aspect)), float(a / np.sqrt(a * aspect)))
+        for a in areas
+    ]
     return np.asarray(out, dtype=float).reshape(np.shape(area_mm2))
 
 

@@ -148,13 +148,17 @@ def stock_flow(
         backlog = np.zeros((n_draw, n_year))
         binding = np.full((n_draw, n_year), float(n_layer))
         carried = np.zeros(n_draw)
+    # survival by age, computed once: vintages shipped mid-year, the initial stock older
+    s_age = survival(np.arange(n_year + 1) + 0.5, lt)  # (draw, age)
+    s_init = survival(np.arange(n_year) + initial_age + 1.0, lt)  # (draw, year)
+    ship_tot = np.zeros((n_draw, n_year))
     for i in range(n_year):
-        # survivors at the end of year i: initial stock plus earlier vintages (shipped mid-year)
-        surv = initial[None, :] * survival(i + initial_age + 1.0, lt)
-        for v in range(i):
-            s = survival(i - v + 0.5, lifetime)
-            vint[:, i, v] = ship[:, v].sum(axis=-1) * s
-            surv = surv + ship[:, v] * s[:, None]
+        # survivors at the end of year i: initial stock plus earlier vintages
+        surv = initial[None, :] * s_init[:, i, None]
+        if i:
+            s = s_age[:, i - np.arange(i)]  # (draw, vintage)
+            vint[:, i, :i] = ship_tot[:, :i] * s
+            surv = surv + (ship[:, :i] * s[:, :, None]).sum(axis=1)
         if i > last_hist:
             gap[:, i] = 1.0 + (gap0 - 1.0) * np.exp2(-(i - last_hist) / gap_halflife)
         eff_need = need[:, i] * gap[:, i, None]
@@ -192,8 +196,9 @@ def stock_flow(
             ship[:, i] = x[:, None] * mix[i][None, :]
         elif not hist_rows[i]:
             ship[:, i] = x[:, None] * mix[i][None, :]
-        inst[:, i] = surv + ship[:, i] * survival(0.5, lt)
-        vint[:, i, i] = (ship[:, i] * survival(0.5, lt)).sum(axis=-1)
+        inst[:, i] = surv + ship[:, i] * s_age[:, :1]
+        ship_tot[:, i] = ship[:, i].sum(axis=-1)
+        vint[:, i, i] = ship_tot[:, i] * s_age[:, 0]
         cover[:, i] = (inst[:, i] / eff_need).sum(axis=-1)
         retire[:, i] = np.maximum(prev_total + ship[:, i].sum(axis=-1) - inst[:, i].sum(axis=-1), 0)
         prev_total = inst[:, i].sum(axis=-1)
