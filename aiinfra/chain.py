@@ -646,8 +646,10 @@ class Chain:
         accs = [get_accelerator(a) for a in self.accelerators]
         uc = out["dc_under_construction_mw"]
         uc_prev = np.concatenate([np.zeros_like(uc[:, :1]), uc[:, :-1]], axis=1)
-        completions = np.diff(out["dc_capacity_mw"].sum(-1), axis=1, prepend=np.nan)
-        completions = np.nan_to_num(completions, nan=0.0)
+        energised = out["dc_capacity_mw"].sum(-1)
+        # the year before the first is back-cast at the first year's growth
+        before = energised[:, :1] ** 2 / np.maximum(energised[:, 1:2], 1e-9)
+        completions = np.diff(energised, axis=1, prepend=before)
         work = np.where(
             uc + uc_prev > 0,
             0.5 * (uc + uc_prev) / p.power.construction_lead_years[:, None],
