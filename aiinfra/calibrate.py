@@ -17,7 +17,7 @@ import xarray as xr
 
 from aiinfra.catalogs import read_csv
 from aiinfra.errors import AiinfraError
-from aiinfra.results import weighted_quantile
+from aiinfra.results import draw_values, weighted_quantile
 
 __all__ = ["effective_sample_size", "importance_weights", "load_history", "log_likelihood"]
 
@@ -65,16 +65,18 @@ def log_likelihood(ds: xr.Dataset, observations: list[dict[str, Any]]) -> np.nda
         if obs["variable"] not in ds:
             msg = f"history: {obs['variable']!r} is not an output variable"
             raise AiinfraError(msg)
-        da = ds[obs["variable"]]
-        if obs["year"] not in da["year"].values:
+        if obs["year"] not in ds["year"].values:
             continue
-        da = da.sel(year=obs["year"])
-        extra = [d for d in da.dims if d != "draw"]
-        if obs["category"] is not None and extra:
-            da = da.sel({extra[0]: obs["category"]})
-        elif extra:
-            da = da.sum(extra)
-        model = np.maximum(da.values, 1e-300)
+        select = None
+        if obs["category"] is not None:
+            extra = [d for d in ds[obs["variable"]].dims if d not in ("draw", "year")]
+            select = {extra[0]: obs["category"]} if extra else None
+        try:
+            values = draw_values(ds, obs["variable"], obs["year"], select)
+        except KeyError as exc:
+            msg = f"history: {exc.args[0]}"
+            raise AiinfraError(msg) from None
+        model = np.maximum(values, 1e-300)
         z = np.log(model / obs["value"]) / obs["rel_sigma"]
         ll -= 0.5 * z**2
     return ll

@@ -740,7 +740,11 @@ class Chain:
     def run(self, draws: int = 1, seed: int = 0, sampler: str | None = None) -> xr.Dataset:
         """Run the chain and return a labelled Dataset (dims draw, year, ...)."""
         arrays = self.compute(draws, seed, sampler)
-        attrs = {
+        return self.dataset(arrays, self.attrs(draws, seed, sampler))
+
+    def attrs(self, draws: int, seed: int, sampler: str | None = None) -> dict[str, Any]:
+        """Dataset attributes describing a run."""
+        return {
             "scenario": self.scenario.name,
             "draws": draws,
             "seed": seed,
@@ -749,7 +753,6 @@ class Chain:
             "compute_model": self.scenario.compute.model,
             "aiinfra_version": __version__,
         }
-        return self.dataset(arrays, attrs)
 
     def coords(self) -> dict[str, Any]:
         """Coordinates of every non-draw dimension of the outputs."""

@@ -12,6 +12,7 @@ import yaml
 from aiinfra.distributions import Dist
 from aiinfra.montecarlo import run_mc
 from aiinfra.quantity import point
+from aiinfra.results import draw_values
 from aiinfra.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -198,16 +199,13 @@ def headline(ds: xr.Dataset) -> list[dict[str, Any]]:
     """Median of the headline variables (one year each)."""
     rows = []
     for name, scale, unit, year in HEADLINE_VARS:
-        da = ds[name].sel(year=year)
-        extra = [d for d in da.dims if d != "draw"]
-        if extra:
-            da = da.sum(extra)
+        values = draw_values(ds, name, year)
         rows.append(
             {
                 "variable": name,
                 "year": year,
                 "unit": unit,
-                "median": float(np.median(da.values)) * scale,
+                "median": float(np.median(values)) * scale,
             }
         )
     return rows

@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from aiinfra import __version__
 from aiinfra.chain import Chain
 from aiinfra.scenario import Scenario
 from aiinfra.uncertainty import MAX_DRAWS, sample_parameters, slice_parameters
@@ -88,16 +87,7 @@ def run_mc(
             if progress is not None:
                 progress(done, draws)
     arrays = {k: np.concatenate([p[k] for p in parts], axis=0) for k in parts[0]}
-    attrs = {
-        "scenario": scenario.name,
-        "draws": draws,
-        "seed": seed,
-        "sampler": sampler,
-        "demand_model": scenario.demand.model,
-        "compute_model": scenario.compute.model,
-        "aiinfra_version": __version__,
-    }
-    return chain.dataset(arrays, attrs)
+    return chain.dataset(arrays, chain.attrs(draws, seed, sampler))
 
 
 def _run_dask(

@@ -21,6 +21,7 @@ import xarray as xr
 import yaml
 
 from aiinfra.errors import AiinfraError
+from aiinfra.results import draw_values
 
 __all__ = ["COMPARATORS", "cross_checks", "evaluate_claims", "load_claims", "verdict"]
 
@@ -85,23 +86,11 @@ def load_claims(path: str | Path | None = None) -> list[dict[str, Any]]:
 
 
 def _values(ds: xr.Dataset, claim: dict[str, Any], year: int, suffix: str = "") -> np.ndarray:
-    var = claim["variable"] + suffix
-    if var not in ds:
-        msg = f"claim {claim['id']}: {var!r} is not an output variable (see `aiinfra variables`)"
-        raise AiinfraError(msg)
-    if year not in ds["year"].values:
-        msg = f"claim {claim['id']}: year {year} is not simulated"
-        raise AiinfraError(msg)
-    da = ds[var].sel(year=year)
-    for dim, label in (claim.get("select") or {}).items():
-        if dim not in da.dims or label not in [str(x) for x in da[dim].values]:
-            msg = f"claim {claim['id']}: cannot select {dim}={label!r} in {var}"
-            raise AiinfraError(msg)
-        da = da.sel({dim: label})
-    extra = [d for d in da.dims if d != "draw"]
-    if extra:
-        da = da.sum(extra)
-    return np.asarray(da.values, dtype=float)
+    try:
+        return draw_values(ds, claim["variable"] + suffix, year, claim.get("select"))
+    except KeyError as exc:
+        msg = f"claim {claim['id']}: {exc.args[0]}"
+        raise AiinfraError(msg) from None
 
 
 def _series(ds: xr.Dataset, c: dict[str, Any], years: list[int], suffix: str = "") -> np.ndarray:

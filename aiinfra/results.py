@@ -28,6 +28,7 @@ __all__ = [
     "arr_at",
     "atomic_write_bytes",
     "build_dataset",
+    "draw_values",
     "summary_table",
     "weighted_quantile",
     "write_outputs",
@@ -63,6 +64,35 @@ def build_dataset(
     ds = xr.Dataset(data_vars, coords={k: list(v) for k, v in coords.items()})
     ds.attrs.update(attrs or {})
     return ds
+
+
+def draw_values(
+    ds: xr.Dataset, variable: str, year: int, select: dict[str, str] | None = None
+) -> np.ndarray:
+    """One value per draw: ``variable`` in ``year``, at the selected categories and summed
+    over any remaining category dimensions.
+
+    Raises
+    ------
+    KeyError
+        Unknown variable, year or category (message says which).
+    """
+    if variable not in ds:
+        msg = f"{variable!r} is not an output variable (see `aiinfra variables`)"
+        raise KeyError(msg)
+    if year not in ds["year"].values:
+        msg = f"year {year} is not simulated"
+        raise KeyError(msg)
+    da = ds[variable].sel(year=year)
+    for dim, label in (select or {}).items():
+        if dim not in da.dims or str(label) not in [str(x) for x in da[dim].values]:
+            msg = f"cannot select {dim}={label!r} in {variable}"
+            raise KeyError(msg)
+        da = da.sel({dim: label})
+    extra = [d for d in da.dims if d != "draw"]
+    if extra:
+        da = da.sum(extra)
+    return np.asarray(da.values, dtype=float)
 
 
 def arr_at(ds: xr.Dataset, when: float, var: str = "arr_usd") -> xr.DataArray:
