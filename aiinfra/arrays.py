@@ -24,6 +24,10 @@ def contract(x: np.ndarray, m: np.ndarray) -> np.ndarray:
     vector = m.ndim == 1
     m2 = m[:, None] if vector else m
     out = np.zeros((*x.shape[:-1], m2.shape[1]))
+    if np.count_nonzero(m2) > m2.size // 2:  # dense: one vector add per row, in row order
+        for t in range(m2.shape[0]):
+            out += x[..., t, None] * m2[t]
+        return out[..., 0] if vector else out
     for t, k in zip(*np.nonzero(m2), strict=True):
         w = m2[t, k]
         if w == 1.0:
