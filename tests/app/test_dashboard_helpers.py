@@ -29,6 +29,7 @@ def test_apply_knobs_falls_back_to_a_fixed_value_outside_the_range():
     assert moved.compute.utilisation == pytest.approx(0.95)
     assert over["compute.utilisation"] == 0.95
     same, none = db.apply_knobs(sc, {"compute.utilisation": 0.5})
+    assert same == sc
     assert none == {}
 
 
