@@ -131,8 +131,11 @@ def test_real_browser(tmp_path):
             dl.value.save_as(path)
             sc = aiinfra.load_scenario(path)
             assert sc.name
-            out = ROOT / "out"
+            from aiinfra.results import MARKER
+
+            out = ROOT / "out"  # the project's output directory (make run writes here too)
             out.mkdir(exist_ok=True)
+            (out / MARKER).write_text("aiinfra output directory\n")
             page.get_by_test_id("stMetricValue").first.scroll_into_view_if_needed()
             page.wait_for_timeout(500)
             page.screenshot(path=str(out / "dashboard.png"), full_page=False)
