@@ -520,7 +520,9 @@ class Chain:
         tdp = self.tables["tdp_w"]
         host = (1.0 + pp.host_overhead)[:, None]
         inst = out["installed_base"]
-        it_w = (inst * tdp).sum(axis=-1) * host + out["network_power_w"]
+        it_w = power.it_power_w(
+            (inst * tdp).sum(axis=-1), pp.host_overhead[:, None], out["network_power_w"]
+        )
         owners = compute.mix_table(sc.owners, OWNERS, years)  # (year, owner)
         pue0 = np.stack(
             [pp.pue_llm_providers, pp.pue_hyperscalers, pp.pue_neoclouds, pp.pue_enterprise],
@@ -529,7 +531,7 @@ class Chain:
         decay = np.power(1.0 - pp.pue_improvement[:, None], years[None] - years[0])
         pue_o = 1.0 + (pue0[:, None, :] - 1.0) * decay[..., None]  # (draw, year, owner)
         pue = (pue_o * owners[None]).sum(axis=-1)
-        fac_w = it_w * pue
+        fac_w = power.facility_power_w(it_w, pue)
         ai_twh = power.energy_wh(fac_w, pp.load_factor[:, None]) / 1e12
         non_ai = pp.non_ai_dc_twh_2024[:, None] * np.power(
             1.0 + pp.non_ai_dc_growth[:, None], years[None] - 2024.0
