@@ -32,6 +32,7 @@ import numpy as np
 
 from aiinfra.arrays import contract
 from aiinfra.catalogs import Accelerator, Architecture
+from aiinfra.layers.demand import capped_growth
 
 __all__ = [
     "BYTES_PER_PARAM",
@@ -41,9 +42,11 @@ __all__ = [
     "PerfResult",
     "best_inference",
     "decode_step",
+    "device_seconds",
     "expert_coverage",
     "inference_roofline",
     "max_batch",
+    "mixed_fleet",
     "prefill_time",
     "training_time",
     "xpus_required",
@@ -415,6 +418,40 @@ def training_time(
     return {"flop": flop, "seconds": seconds, "device_hours": seconds * devices / 3600.0}
 
 
+def device_seconds(
+    prefill_tokens: np.ndarray, output_tokens: np.ndarray, inv_p: np.ndarray, inv_d: np.ndarray
+) -> np.ndarray:
+    """Device-seconds per year if all the tokens ran on each type, (draw, year, type) [s].
+
+    ``inv_p``/``inv_d`` (type, workload) are device-seconds per prompt/output token.
+    """
+    return contract(prefill_tokens, inv_p.T) + contract(output_tokens, inv_d.T)
+
+
+def mixed_fleet(n_per_type: np.ndarray, mix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Size of a mixed fleet and each type's share of the work.
+
+    Parameters
+    ----------
+    n_per_type : ndarray, (draw, year, type)
+        Devices of each type that would do all the work alone [devices].
+    mix : ndarray, (year, type)
+        Shares of the fleet by type [1].
+
+    Returns
+    -------
+    total : ndarray, (draw, year)
+        ``N = 1 / Σ_t (m_t / N_t)`` [devices] (work flows to each type in
+        proportion to its capacity).
+    work_share : ndarray, (draw, year, type)
+        Share of the work each type does [1].
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.where(mix[None] > 0, mix[None] / n_per_type, 0.0)
+    total = 1.0 / c.sum(axis=-1)
+    return total, c * total[..., None]
+
+
 def xpus_required(
     *,
     prefill_tokens: np.ndarray,
@@ -452,14 +489,11 @@ def xpus_required(
     """
     inv_p = 1.0 / prefill_rate  # (type, workload) device-seconds per token
     inv_d = 1.0 / decode_rate
-    # device-seconds per year if everything ran on one type: (draw, year, type)
-    ds = contract(prefill_tokens, inv_p.T) + contract(output_tokens, inv_d.T)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c = np.where(mix[None] > 0, mix[None] / ds, 0.0)  # (draw, year, type)
-    cap = c.sum(axis=-1)
-    devices = 1.0 / (cap * available_s)
+    n = device_seconds(prefill_tokens, output_tokens, inv_p, inv_d) / available_s[..., None]
+    devices, w = mixed_fleet(n, mix)
     by_type = devices[..., None] * mix[None]
     # each workload's share of the mix-weighted device-seconds
+    c = w / n
     share = prefill_tokens * contract(c, inv_p) + output_tokens * contract(c, inv_d)
     share = share / share.sum(axis=-1, keepdims=True)
     return {"devices": devices, "by_type": by_type, "by_workload": devices[..., None] * share}
@@ -648,11 +682,8 @@ def requirements(
     shares ``m_t`` needs ``N = 1 / Σ_t (m_t / N_t)`` devices (work flows to
     each type in proportion to its capacity).
     """
-    gain = np.exp(
-        np.log1p(p.efficiency_gain)[:, None]
-        * p.efficiency_gain_halflife[:, None]
-        / np.log(2.0)
-        * (1.0 - np.exp2(-t / p.efficiency_gain_halflife[:, None]))
+    gain = capped_growth(
+        t, np.ones_like(p.efficiency_gain), p.efficiency_gain, p.efficiency_gain_halflife
     )
     util = p.utilisation[:, None]
     available = SECONDS_PER_YEAR * util * p.production_efficiency[:, None] * gain  # (draw, year)
@@ -664,9 +695,7 @@ def requirements(
         per_tok = 1.0 / (p.fixed_tokens_per_s[:, None, None, None] * h100e[None, None, :, None])
         inv_p = inv_d = None
     if inv_p is not None:
-        n_inf = (contract(computed_in, inv_p.T) + contract(output_tokens, inv_d.T)) / available[
-            ..., None
-        ]
+        n_inf = device_seconds(computed_in, output_tokens, inv_p, inv_d) / available[..., None]
     else:
         tokens = (computed_in + output_tokens)[:, :, None, :]
         n_inf = (tokens * per_tok).sum(axis=-1) / available[..., None]
@@ -679,9 +708,7 @@ def requirements(
         1.0 - p.other_ai_share_decline[:, None], t
     )
     n_all = (n_inf + n_train) / (1.0 - other_share[..., None])  # (draw, year, type)
-    c = mix[None] / n_all
-    total = 1.0 / c.sum(axis=-1)
-    w = c * total[..., None]  # work share by type
+    total, w = mixed_fleet(n_all, mix)
     inf = total * (w * n_inf / n_all).sum(axis=-1)
     train = total * (w * n_train / n_all).sum(axis=-1)
     if inv_p is not None:
