@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["contract", "per_year_contract"]
+__all__ = ["contract", "next_year", "per_year_contract", "previous_year"]
 
 
 def contract(x: np.ndarray, m: np.ndarray) -> np.ndarray:
@@ -44,3 +44,18 @@ def per_year_contract(x: np.ndarray, table: np.ndarray) -> np.ndarray:
     for t, k in zip(*np.nonzero(used), strict=True):
         out[:, :, k] += x[:, :, t] * table[None, :, t, k]
     return out
+
+
+def previous_year(x: np.ndarray) -> np.ndarray:
+    """Last year's value along axis 1; the year before the first is back-cast at the
+    first year's growth (``x0² / x1``; unchanged when there is a single year)."""
+    if x.shape[1] < 2:
+        return x.copy()
+    first = x[:, :1] ** 2 / np.maximum(x[:, 1:2], 1e-9)
+    return np.concatenate([first, x[:, :-1]], axis=1)
+
+
+def next_year(x: np.ndarray) -> np.ndarray:
+    """Next year's value along axis 1 (the last year extrapolated at the last growth)."""
+    last = x[:, -1:] ** 2 / np.maximum(x[:, -2:-1], 1e-9)
+    return np.concatenate([x[:, 1:], last], axis=1)

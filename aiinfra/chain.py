@@ -16,7 +16,7 @@ import numpy as np
 import xarray as xr
 
 from aiinfra import __version__, solve
-from aiinfra.arrays import contract, per_year_contract
+from aiinfra.arrays import contract, per_year_contract, previous_year
 from aiinfra.catalogs import (
     COMPANIES,
     NODE_FAMILIES,
@@ -649,9 +649,7 @@ class Chain:
         uc = out["dc_under_construction_mw"]
         uc_prev = np.concatenate([np.zeros_like(uc[:, :1]), uc[:, :-1]], axis=1)
         energised = out["dc_capacity_mw"].sum(-1)
-        # the year before the first is back-cast at the first year's growth
-        before = energised[:, :1] ** 2 / np.maximum(energised[:, 1:2], 1e-9)
-        completions = np.diff(energised, axis=1, prepend=before)
+        completions = energised - previous_year(energised)
         work = np.where(
             uc + uc_prev > 0,
             0.5 * (uc + uc_prev) / p.power.construction_lead_years[:, None],

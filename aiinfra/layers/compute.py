@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from aiinfra.arrays import contract
+from aiinfra.arrays import contract, previous_year
 from aiinfra.catalogs import Accelerator, Architecture
 from aiinfra.layers.demand import capped_growth
 
@@ -623,9 +623,7 @@ def shipments_needed(installed: np.ndarray, lifetime: np.ndarray) -> np.ndarray:
     ``lifetime`` (draw,) in years.
     """
     n = np.asarray(installed, dtype=float)
-    growth0 = n[:, 1] / np.where(n[:, 0] > 0, n[:, 0], 1.0) if n.shape[1] > 1 else 1.0
-    prev0 = n[:, 0] / np.maximum(growth0, 1e-9)
-    prev = np.concatenate([prev0[:, None], n[:, :-1]], axis=1)
+    prev = previous_year(n)
     return np.maximum(n - prev, 0.0) + prev / np.asarray(lifetime, dtype=float)[:, None]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from aiinfra.arrays import contract
+from aiinfra.arrays import contract, next_year, previous_year
 
 __all__ = [
     "RETICLE_MM2",
@@ -207,18 +207,6 @@ def _annual(wpm_end: np.ndarray, wpm_start: np.ndarray) -> np.ndarray:
     return 6.0 * (wpm_start + wpm_end)
 
 
-def _start_of_year(wpm_end: np.ndarray) -> np.ndarray:
-    """Previous year's end as this year's start, along axis 1 (first year back-cast)."""
-    first = wpm_end[:, :1] ** 2 / np.maximum(wpm_end[:, 1:2], 1e-9)
-    return np.concatenate([first, wpm_end[:, :-1]], axis=1)
-
-
-def _next_year(x: np.ndarray) -> np.ndarray:
-    """Next year's value along axis 1 (last year extrapolated at the last growth)."""
-    last = x[:, -1:] ** 2 / np.maximum(x[:, -2:-1], 1e-9)
-    return np.concatenate([x[:, 1:], last], axis=1)
-
-
 def _per_unit(mix: np.ndarray, per_type: np.ndarray) -> np.ndarray:
     """Mix-weighted requirement per XPU: Σ_t m_t · r_t (broadcast over draws)."""
     return (mix * per_type).sum(axis=-1)
@@ -299,7 +287,7 @@ def manufacturing(
     logic_wafers_t = shipments * wafers_per_unit
     logic_wafers = contract(logic_wafers_t, tables["node_map"])  # (draw, year, node)
     logic_cost = (logic_wafers_t * tables["wafer_price"][None, None]).sum(axis=-1)
-    logic_cap = _annual(logic_wpm, _start_of_year(logic_wpm))  # (draw, year, node)
+    logic_cap = _annual(logic_wpm, previous_year(logic_wpm))  # (draw, year, node)
     with np.errstate(divide="ignore", invalid="ignore"):
         ai_share_logic = np.where(logic_cap > 0, logic_wafers / logic_cap, 0.0)
     # wafers per average XPU on each node (draw, year, node)
@@ -312,7 +300,7 @@ def manufacturing(
     cowos_per_unit = 1.0 / (ipw * col(p.cowos_yield))
     cowos_t = shipments * cowos_per_unit
     cowos_by_company = contract(cowos_t, tables["company_map"])
-    cowos_cap = _annual(cowos_wpm, _start_of_year(cowos_wpm))
+    cowos_cap = _annual(cowos_wpm, previous_year(cowos_wpm))
     sup_cowos = cowos_cap / _per_unit(mix, cowos_per_unit)
     # HBM -------------------------------------------------------------------------------
     stacks_t = shipments * tables["hbm_stacks"][None, None]
@@ -326,7 +314,7 @@ def manufacturing(
         stack_yield=col(p.hbm_stack_yield),
     )
     hbm_wafers = (shipments * hbm_wafers_per_unit).sum(axis=-1)
-    dram_cap = _annual(dram_wpm, _start_of_year(dram_wpm))
+    dram_cap = _annual(dram_wpm, previous_year(dram_wpm))
     t = years - years[0]
     hbm_share_cap = np.minimum(
         p.hbm_share_2023[:, None] * np.power(1.0 + p.hbm_share_growth[:, None], t),
@@ -351,7 +339,7 @@ def manufacturing(
     ai_logic_wpm = logic_wafers / 12.0
     hbm_wpm = hbm_wafers / 12.0
     cowos_out_wpm = cowos_t.sum(axis=-1) / 12.0
-    nxt = _next_year
+    nxt = next_year
     d_logic = nxt(ai_logic_wpm) - ai_logic_wpm
     eq = p.equipment_share[:, None]
     ai_wfe = np.stack(
