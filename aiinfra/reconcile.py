@@ -21,7 +21,7 @@ import xarray as xr
 import yaml
 
 from aiinfra.errors import AiinfraError
-from aiinfra.results import draw_values
+from aiinfra.results import draw_values, weighted_quantile
 
 __all__ = ["COMPARATORS", "cross_checks", "evaluate_claims", "load_claims", "verdict"]
 
@@ -111,9 +111,8 @@ def verdict(probability: float) -> str:
 
 
 def _wq(v: np.ndarray, w: np.ndarray, q: float) -> float:
-    order = np.argsort(v)
-    cdf = np.cumsum(w[order]) - 0.5 * w[order]
-    return float(np.interp(q, cdf, v[order]))
+    """Weighted quantile ``q`` of the draw values ``v`` (weights ``w``)."""
+    return float(weighted_quantile(v, w, (q,))[0])
 
 
 def evaluate_claims(
