@@ -31,7 +31,6 @@ def _run(text: str, overrides: tuple, draws: int, seed: int):
 @st.cache_data(show_spinner=False, max_entries=16)
 def _shadow(text: str, year: int) -> list[dict]:
     from aiinfra import solve
-    from aiinfra.layers.compute import SECONDS_PER_YEAR
 
     b = solve.bottleneck(load_scenario(yaml.safe_load(text)), year)
     res = b["lp"]
@@ -39,10 +38,17 @@ def _shadow(text: str, year: int) -> list[dict]:
         {
             "constraint": f"{n} ({u})",
             "tokens_per_s": float(sh),
-            "usd": float(sh * SECONDS_PER_YEAR * b["usd_per_mtok"] / 1e6),
+            "usd": float(usd),
             "slack": float(sl),
         }
-        for n, u, sh, sl in zip(res.names, b["inputs"]["units"], res.shadow, res.slack, strict=True)
+        for n, u, sh, usd, sl in zip(
+            res.names,
+            b["inputs"]["units"],
+            res.shadow,
+            b["shadow_usd_per_year"],
+            res.slack,
+            strict=True,
+        )
     ]
 
 

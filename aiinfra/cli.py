@@ -363,12 +363,10 @@ def bottleneck(
 ) -> None:
     """Binding constraint and shadow prices (LP) for one year: a ranked table."""
     from aiinfra import solve
-    from aiinfra.layers.compute import SECONDS_PER_YEAR
 
     sc = _load(scenario, sets)
     b = solve.bottleneck(sc, year)
     res = b["lp"]
-    usd = res.shadow * SECONDS_PER_YEAR * b["usd_per_mtok"] / 1e6
     rows = sorted(
         (
             {
@@ -387,7 +385,7 @@ def bottleneck(
                 res.used,
                 res.slack,
                 res.shadow,
-                usd,
+                b["shadow_usd_per_year"],
                 strict=True,
             )
         ),

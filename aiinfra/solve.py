@@ -194,12 +194,14 @@ def bottleneck(
 ) -> dict[str, Any]:
     """LP shadow prices for one year of a scenario (point run by default).
 
-    Returns the LP inputs and :class:`LPResult` plus the blended revenue per
-    million tokens of that year [USD/Mtok] to price the shadow values.
+    Returns the LP inputs and :class:`LPResult`, the blended revenue per
+    million tokens of that year [USD/Mtok] and, priced with it, each
+    constraint's shadow value [USD/yr per extra unit].
     """
     from aiinfra.catalogs import NODE_FAMILIES
     from aiinfra.chain import Chain
     from aiinfra.errors import AiinfraError
+    from aiinfra.layers.compute import SECONDS_PER_YEAR
 
     chain = Chain(scenario)
     years = list(chain.sim_years)
@@ -234,6 +236,7 @@ def bottleneck(
         "lp": res,
         "inputs": lp_in,
         "usd_per_mtok": price,
+        "shadow_usd_per_year": res.shadow * SECONDS_PER_YEAR * price / 1e6,
         "solver_binding": names[binding],
         "deployed": float(ship.sum()),
         "desired": want,

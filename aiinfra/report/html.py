@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from aiinfra import reconcile as rc
-from aiinfra.layers.compute import SECONDS_PER_YEAR
 from aiinfra.report.charts import Context, render_png, render_svg
 from aiinfra.report.figures import FIGURES
 from aiinfra.report.i18n import fmt, t
@@ -58,11 +57,10 @@ def build_report(
         b = solve.bottleneck(scenario, shadow_year)
         res = b["lp"]
         extras["shadow"] = [
-            {
-                "constraint": f"{n} ({u})",
-                "usd": float(sh * SECONDS_PER_YEAR * b["usd_per_mtok"] / 1e6),
-            }
-            for n, u, sh in zip(res.names, b["inputs"]["units"], res.shadow, strict=True)
+            {"constraint": f"{n} ({u})", "usd": float(usd)}
+            for n, u, usd in zip(
+                res.names, b["inputs"]["units"], b["shadow_usd_per_year"], strict=True
+            )
         ]
     ctx = Context(ds=ds, lang=lang, extras=extras)
     svgs: dict[str, str] = {}
