@@ -24,8 +24,8 @@ st.set_page_config(page_title="aiinfra", layout="wide")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _run(text: str, overrides: tuple, draws: int, seed: int):
-    return db.run_cached(text, overrides, draws, seed)
+def _run(text: str, draws: int, seed: int):
+    return db.run_cached(text, draws, seed)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -118,7 +118,7 @@ except ScenarioError as exc:
     st.error("\n\n".join(exc.lines()))
     st.stop()
 text = db.scenario_yaml(scenario)
-ds = _run(text, (), int(draws), int(seed))
+ds = _run(text, int(draws), int(seed))
 ctx = Context(ds=ds, lang=lang)
 
 st.header(f"{scenario.name}")
@@ -222,7 +222,7 @@ with tabs[5]:
         st.warning(str(exc))
 
 if compare_with != "(none)":
-    other = _run(db.scenario_yaml(load_scenario(compare_with)), (), int(draws), int(seed))
+    other = _run(db.scenario_yaml(load_scenario(compare_with)), int(draws), int(seed))
     a, b = db.headline(ds), db.headline(other)
     st.subheader(f"Compare: {scenario.name} vs {compare_with}")
     st.dataframe(

@@ -179,9 +179,9 @@ def scenario_yaml(scenario: Scenario) -> str:
     return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
-def run_cached(scenario_text: str, overrides: tuple, draws: int, seed: int) -> xr.Dataset:
-    """Run a scenario given as YAML text plus overrides (the app caches this)."""
-    sc = load_scenario(yaml.safe_load(scenario_text), dict(overrides))
+def run_cached(scenario_text: str, draws: int, seed: int) -> xr.Dataset:
+    """Run a scenario given as YAML text, knobs already applied (the app caches this)."""
+    sc = load_scenario(yaml.safe_load(scenario_text))
     return run_mc(sc, min(draws, MAX_DASHBOARD_DRAWS), seed=seed)
 
 
