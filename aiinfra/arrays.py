@@ -14,36 +14,52 @@ import numpy as np
 __all__ = ["contract", "next_year", "per_year_contract", "previous_year"]
 
 
+def _rows_first(x: np.ndarray) -> np.ndarray:
+    """(..., t) -> contiguous (t, n): each slice ``[t]`` is one contiguous vector."""
+    return np.ascontiguousarray(x.reshape(-1, x.shape[-1]).T)
+
+
+def _rows_last(out: np.ndarray, lead: tuple[int, ...]) -> np.ndarray:
+    """(k, n) -> contiguous (*lead, k)."""
+    return np.ascontiguousarray(out.T).reshape(*lead, out.shape[0])
+
+
 def contract(x: np.ndarray, m: np.ndarray) -> np.ndarray:
     """``x @ m`` over the last axis of ``x``: m (t,) -> (...,), m (t, k) -> (..., k).
 
-    Loops over the non-zero entries of ``m`` (one-hot maps cost one add per row).
+    Loops over the non-zero entries of ``m`` in row order (one-hot maps cost one
+    add per entry) on contiguous vectors.
     """
     x = np.asarray(x, dtype=float)
     m = np.asarray(m, dtype=float)
     vector = m.ndim == 1
     m2 = m[:, None] if vector else m
-    out = np.zeros((*x.shape[:-1], m2.shape[1]))
-    if np.count_nonzero(m2) > m2.size // 2:  # dense: one vector add per row, in row order
-        for t in range(m2.shape[0]):
-            out += x[..., t, None] * m2[t]
-        return out[..., 0] if vector else out
+    lead = x.shape[:-1]
+    xt = _rows_first(x)  # (t, n)
+    out = np.zeros((m2.shape[1], xt.shape[1]))  # (k, n)
+    buf = np.empty(xt.shape[1])
     for t, k in zip(*np.nonzero(m2), strict=True):
         w = m2[t, k]
         if w == 1.0:
-            out[..., k] += x[..., t]
+            out[k] += xt[t]
         else:
-            out[..., k] += x[..., t] * w
-    return out[..., 0] if vector else out
+            out[k] += np.multiply(xt[t], w, out=buf)
+    if vector:
+        return out[0].reshape(lead)
+    return _rows_last(out, lead)
 
 
 def per_year_contract(x: np.ndarray, table: np.ndarray) -> np.ndarray:
     """(draw, year, t) x (year, t, k) -> (draw, year, k), summed over t in fixed order."""
-    out = np.zeros((x.shape[0], x.shape[1], table.shape[2]))
+    draws, years, _ = x.shape
     used = np.any(table != 0, axis=0)  # (t, k)
+    xt = np.ascontiguousarray(np.moveaxis(x, -1, 0))  # (t, draw, year)
+    weights = np.moveaxis(table, 0, -1)  # (t, k, year)
+    out = np.zeros((table.shape[2], draws, years))
+    buf = np.empty((draws, years))
     for t, k in zip(*np.nonzero(used), strict=True):
-        out[:, :, k] += x[:, :, t] * table[None, :, t, k]
-    return out
+        out[k] += np.multiply(xt[t], weights[t, k], out=buf)
+    return np.ascontiguousarray(np.moveaxis(out, 0, -1))
 
 
 def previous_year(x: np.ndarray) -> np.ndarray:

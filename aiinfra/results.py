@@ -56,9 +56,12 @@ def build_dataset(
         if var is None:
             msg = f"output {name!r} is not in the variables registry"
             raise KeyError(msg)
+        values = np.asarray(arr)
+        if values.dtype not in (np.float64, np.float32):  # float32 stays float32 (big runs)
+            values = values.astype(np.float64)
         data_vars[name] = xr.Variable(
             var.dims,
-            np.asarray(arr, dtype=np.float64),
+            values,
             attrs={"units": var.units, "long_name": var.long_name, "layer": var.layer},
         )
     ds = xr.Dataset(data_vars, coords={k: list(v) for k, v in coords.items()})
