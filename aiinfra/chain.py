@@ -213,6 +213,7 @@ class Chain:
             )
         years = self.sim_years
         t = (years - demand.BASE_YEAR).astype(float)
+        self._lp = keep_internals  # the LP tables are large: only build them when asked
         out: dict[str, np.ndarray] = {}
         d = self._demand(t, p, out)
         need = self._compute(t, p, d, out)
@@ -427,6 +428,7 @@ class Chain:
             wfe_hist=wfe_hist,
             euv_shipped=np.stack([low_d, np.broadcast_to(high_d, (n, len(years)))], axis=-1),
             euv_installed_before=float(before),
+            lp_tables=self._lp,
         )
         out.update(
             logic_wafers=m["logic_wafers"],
@@ -447,8 +449,9 @@ class Chain:
             euv_tools_installed=m["euv_tools_installed"],
             cleanroom_m2=m["cleanroom_m2"],
             _sup_fab=m["supportable"],
-            _lp_fab=(m["req"], m["cap"]),
         )
+        if self._lp:
+            out["_lp_fab"] = (m["req"], m["cap"])
 
     def _network(
         self, years: np.ndarray, p: Any, ship: np.ndarray, out: dict[str, np.ndarray]
@@ -498,14 +501,15 @@ class Chain:
             network_power_w=inst_w,
             fabric_tiers=(ship * fab_t["tiers"][None]).sum(axis=-1) / np.maximum(total_ship, 1e-9),
             _sup_net=capacity / np.maximum(per_xpu, 1e-9),
-            _lp_net=(
+        )
+        if self._lp:
+            out["_lp_net"] = (
                 (1.0 - np_.first_tier_copper)[:, None, None] * fab_t["tier1"].sum(-1)[None]
                 + (1.0 - cpo)[..., None] * fab_t["upper"].sum(-1)[None]
                 + extra.sum(-1)[None]
                 + front[:, None, None],
                 capacity,
-            ),
-        )
+            )
 
     def _power(
         self,

@@ -234,6 +234,7 @@ def manufacturing(
     wfe_hist: np.ndarray,
     euv_shipped: np.ndarray,
     euv_installed_before: float,
+    lp_tables: bool = True,
 ) -> dict[str, np.ndarray]:
     """Wafers, packaging, memory, equipment and tools behind the XPU shipments.
 
@@ -259,6 +260,9 @@ def manufacturing(
         Low-NA and High-NA scanners shipped [tools/yr].
     euv_installed_before : float
         Scanners installed before the first year [tools].
+    lp_tables : bool
+        Also return the per-type requirements ``req`` and AI-available
+        capacities ``cap`` used by the LP (large; skip them in Monte Carlo).
 
     Returns
     -------
@@ -359,7 +363,7 @@ def manufacturing(
     growth = np.power(1.0 + p.non_ai_wfe_growth[:, None], np.maximum(t - t[last], 0.0))
     wfe = non_ai_last[:, None, :] * growth[..., None] + ai_wfe
     wfe = np.where(hist_rows[None, :, None], np.nan_to_num(wfe_hist)[None], wfe)
-    return {
+    out = {
         "die_yield": die_yield,
         "good_dies_per_wafer": good,
         "logic_wafers": logic_wafers,
@@ -378,18 +382,21 @@ def manufacturing(
         "euv_tools_installed": euv_installed,
         "cleanroom_m2": cleanroom,
         "supportable": np.stack([sup_logic, sup_cowos, sup_hbm, sup_euv], axis=-1),
-        # per-type requirements and AI-available capacities (for the LP)
-        "req": {
-            "logic": wafers_per_unit[..., None] * tables["node_map"][None, None],  # (d,y,t,n)
-            "cowos": np.broadcast_to(cowos_per_unit, shipments.shape),
-            "hbm": np.broadcast_to(hbm_wafers_per_unit, shipments.shape),
-            "euv": (wafers_per_unit[..., None] * tables["node_map"] * exposures).sum(-1)
-            / per_tool[..., None],
-        },
-        "cap": {
-            "logic": logic_cap * col(p.max_ai_share_logic),
-            "cowos": cowos_cap,
-            "hbm": hbm_cap,
-            "euv": avail,
-        },
     }
+    if not lp_tables:
+        return out
+    # per-type requirements and AI-available capacities (for the LP)
+    out["req"] = {
+        "logic": wafers_per_unit[..., None] * tables["node_map"][None, None],  # (d,y,t,n)
+        "cowos": np.broadcast_to(cowos_per_unit, shipments.shape),
+        "hbm": np.broadcast_to(hbm_wafers_per_unit, shipments.shape),
+        "euv": (wafers_per_unit[..., None] * tables["node_map"] * exposures).sum(-1)
+        / per_tool[..., None],
+    }
+    out["cap"] = {
+        "logic": logic_cap * col(p.max_ai_share_logic),
+        "cowos": cowos_cap,
+        "hbm": hbm_cap,
+        "euv": avail,
+    }
+    return out
