@@ -141,7 +141,8 @@ def stock_flow(
     if supply is not None:
         n_flow = supply.flow.shape[-1]
         n_layer = n_flow + supply.mw.shape[-1]
-        lags = [lag_weights(supply.lead[:, k], MAX_LAG) for k in range(n_layer)]
+        # (draw, lag, layer): share of an order for layer k arriving after each lag
+        lags = np.stack([lag_weights(supply.lead[:, k], MAX_LAG) for k in range(n_layer)], -1)
         extra = np.zeros((n_draw, n_year + MAX_LAG + 1, n_layer))
         sup_out = np.zeros((n_draw, n_year, n_layer))
         desired = np.zeros((n_draw, n_year))
@@ -158,7 +159,10 @@ def stock_flow(
         if i:
             s = s_age[:, i - np.arange(i)]  # (draw, vintage)
             vint[:, i, :i] = ship_tot[:, :i] * s
-            surv = surv + (ship[:, :i] * s[:, :, None]).sum(axis=1)
+            older = ship[:, 0] * s[:, 0, None]
+            for v in range(1, i):  # the same order as a sum over the vintage axis
+                older += ship[:, v] * s[:, v, None]
+            surv = surv + older
         if i > last_hist:
             gap[:, i] = 1.0 + (gap0 - 1.0) * np.exp2(-(i - last_hist) / gap_halflife)
         eff_need = need[:, i] * gap[:, i, None]
@@ -191,8 +195,7 @@ def stock_flow(
                 carried = (want - x) * (1.0 - supply.backlog_decay)
                 backlog[:, i] = want - x
                 gap_l = np.maximum(want[:, None] - sup, 0.0) * supply.response[:, None]
-                for k in range(n_layer):
-                    extra[:, i + 1 : i + 2 + MAX_LAG, k] += gap_l[:, k, None] * lags[k]
+                extra[:, i + 1 : i + 2 + MAX_LAG] += gap_l[:, None, :] * lags
             ship[:, i] = x[:, None] * mix[i][None, :]
         elif not hist_rows[i]:
             ship[:, i] = x[:, None] * mix[i][None, :]
