@@ -128,8 +128,10 @@ def stock_flow(
     """
     n_draw, n_year, n_type = need.shape
     lt = lifetime[:, None]
-    ship = np.zeros((n_draw, n_year, n_type))
+    # year-major inside the loop: each year's (draw, type) slice is contiguous
+    ship = np.zeros((n_year, n_draw, n_type))
     inst = np.zeros_like(ship)
+    need = np.ascontiguousarray(need.transpose(1, 0, 2))
     vint = np.zeros((n_draw, n_year, n_year))
     gap = np.ones((n_draw, n_year))
     cover = np.ones((n_draw, n_year))
@@ -159,16 +161,16 @@ def stock_flow(
         if i:
             s = s_age[:, i - np.arange(i)]  # (draw, vintage)
             vint[:, i, :i] = ship_tot[:, :i] * s
-            older = ship[:, 0] * s[:, 0, None]
+            older = ship[0] * s[:, 0, None]
             for v in range(1, i):  # the same order as a sum over the vintage axis
-                older += ship[:, v] * s[:, v, None]
+                older += ship[v] * s[:, v, None]
             surv = surv + older
         if i > last_hist:
             gap[:, i] = 1.0 + (gap0 - 1.0) * np.exp2(-(i - last_hist) / gap_halflife)
-        eff_need = need[:, i] * gap[:, i, None]
+        eff_need = need[i] * gap[:, i, None]
         if hist_rows[i]:
-            ship[:, i] = history[i][None, :]
-            x = ship[:, i].sum(axis=-1)
+            ship[i] = history[i][None, :]
+            x = ship[i].sum(axis=-1)
         else:
             covered = (surv / eff_need).sum(axis=-1)
             per_unit = (mix[i][None, :] / eff_need).sum(axis=-1)
@@ -196,22 +198,22 @@ def stock_flow(
                 backlog[:, i] = want - x
                 gap_l = np.maximum(want[:, None] - sup, 0.0) * supply.response[:, None]
                 extra[:, i + 1 : i + 2 + MAX_LAG] += gap_l[:, None, :] * lags
-            ship[:, i] = x[:, None] * mix[i][None, :]
+            ship[i] = x[:, None] * mix[i][None, :]
         elif not hist_rows[i]:
-            ship[:, i] = x[:, None] * mix[i][None, :]
-        inst[:, i] = surv + ship[:, i] * s_age[:, :1]
-        ship_tot[:, i] = ship[:, i].sum(axis=-1)
+            ship[i] = x[:, None] * mix[i][None, :]
+        inst[i] = surv + ship[i] * s_age[:, :1]
+        ship_tot[:, i] = ship[i].sum(axis=-1)
         vint[:, i, i] = ship_tot[:, i] * s_age[:, 0]
-        cover[:, i] = (inst[:, i] / eff_need).sum(axis=-1)
-        retire[:, i] = np.maximum(prev_total + ship[:, i].sum(axis=-1) - inst[:, i].sum(axis=-1), 0)
-        prev_total = inst[:, i].sum(axis=-1)
+        cover[:, i] = (inst[i] / eff_need).sum(axis=-1)
+        retire[:, i] = np.maximum(prev_total + ship[i].sum(axis=-1) - inst[i].sum(axis=-1), 0)
+        prev_total = inst[i].sum(axis=-1)
         if hist_rows[i]:  # history: the gap is what the built fleet exceeds the physics by
             gap[:, i] = np.maximum(cover[:, i], 1.0)
             cover[:, i] = cover[:, i] / gap[:, i]
             gap0 = gap[:, i]
     out = {
-        "shipments": ship,
-        "installed": inst,
+        "shipments": np.ascontiguousarray(ship.transpose(1, 0, 2)),
+        "installed": np.ascontiguousarray(inst.transpose(1, 0, 2)),
         "vintage": vint,
         "retirements": retire,
         "gap": gap,
