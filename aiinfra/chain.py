@@ -16,7 +16,7 @@ import numpy as np
 import xarray as xr
 
 from aiinfra import __version__, solve
-from aiinfra.arrays import contract, per_year_contract, previous_year
+from aiinfra.arrays import contract, dot_last, per_year_contract, previous_year, sum_last
 from aiinfra.catalogs import (
     COMPANIES,
     NODE_FAMILIES,
@@ -92,6 +92,7 @@ class Chain:
         h100 = get_accelerator("H100-SXM").peak("fp8")
         self._h100e = np.array([get_accelerator(a).peak("fp8") / h100 for a in self.accelerators])
         self._mix = self._deployment_mix()
+        self._lp = False  # build the LP tables (set per run by compute(keep_internals=...))
         self._init_network_power()
         self.rates = self._serving_rates() if self.models["compute"] == "roofline" else None
 
@@ -366,7 +367,7 @@ class Chain:
         if supply is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
                 util = np.where(
-                    f["supportable"] > 0, ship.sum(-1)[..., None] / f["supportable"], np.inf
+                    f["supportable"] > 0, sum_last(ship)[..., None] / f["supportable"], np.inf
                 )
             out["_lp_extra"] = f["extra"]
             out.update(
@@ -378,12 +379,12 @@ class Chain:
             )
         out.update(
             shipments=ship,
-            shipments_total=ship.sum(axis=-1),
+            shipments_total=sum_last(ship),
             shipments_by_vendor=contract(ship, self.tables["vendor_map"]),
             installed_base=f["installed"],
-            installed_total=f["installed"].sum(axis=-1),
+            installed_total=sum_last(f["installed"]),
             installed_by_vintage=f["vintage"],
-            installed_h100e=(f["installed"] * self._h100e).sum(axis=-1),
+            installed_h100e=dot_last(f["installed"], self._h100e),
             retirements=f["retirements"],
             fleet_gap=f["gap"],
             fleet_coverage=f["coverage"],
@@ -436,14 +437,14 @@ class Chain:
             ai_share_logic=m["ai_share_logic"],
             logic_wafer_cost=m["logic_wafer_cost"],
             cowos_wafers=m["cowos_wafers"],
-            cowos_wafers_total=m["cowos_wafers"].sum(axis=-1),
+            cowos_wafers_total=sum_last(m["cowos_wafers"]),
             cowos_capacity=m["cowos_capacity"],
             hbm_bits=m["hbm_bits"],
             hbm_stacks=m["hbm_stacks"],
             hbm_wafers=m["hbm_wafers"],
             hbm_share_dram=m["hbm_share_dram"],
             wfe_usd=m["wfe"],
-            wfe_total_usd=m["wfe"].sum(axis=-1),
+            wfe_total_usd=sum_last(m["wfe"]),
             euv_tools_needed=m["euv_tools_needed"],
             euv_tools_needed_ai=m["euv_tools_needed_ai"],
             euv_tools_installed=m["euv_tools_installed"],
@@ -473,9 +474,9 @@ class Chain:
             first_tier_copper=np_.first_tier_copper,
             cpo_share=cpo,
         )
-        total_ship = ship.sum(axis=-1)
+        total_ship = sum_last(ship)
         by_speed[..., i400] += front[:, None] * total_ship
-        per_xpu = by_speed.sum(axis=-1) / np.maximum(total_ship, 1e-9)
+        per_xpu = sum_last(by_speed) / np.maximum(total_ship, 1e-9)
         switches = per_year_contract(ship, fab_t["switches"])
         # network watts per XPU by draw, year and type (CPO optics at half the power)
         w_t1 = fab_t["tier1"] @ watts  # (year, type)
@@ -487,8 +488,8 @@ class Chain:
             + w_ex[None]
             + (front * watts[i400])[:, None, None]
         )
-        w_vintage = (ship * w).sum(axis=-1) / np.maximum(total_ship, 1e-9)  # (draw, vintage)
-        inst_w = (out["installed_by_vintage"] * w_vintage[:, None, :]).sum(axis=-1)
+        w_vintage = dot_last(ship, w) / np.maximum(total_ship, 1e-9)  # (draw, vintage)
+        inst_w = dot_last(out["installed_by_vintage"], w_vintage[:, None, :])
         capacity = np_.transceiver_capacity_2025[:, None] * np.power(
             1.0 + np_.transceiver_capacity_growth[:, None], years[None] - 2025.0
         )
@@ -499,14 +500,14 @@ class Chain:
             transceivers_per_xpu=per_xpu,
             switches=switches,
             network_power_w=inst_w,
-            fabric_tiers=(ship * fab_t["tiers"][None]).sum(axis=-1) / np.maximum(total_ship, 1e-9),
+            fabric_tiers=dot_last(ship, fab_t["tiers"][None]) / np.maximum(total_ship, 1e-9),
             _sup_net=capacity / np.maximum(per_xpu, 1e-9),
         )
         if self._lp:
             out["_lp_net"] = (
-                (1.0 - np_.first_tier_copper)[:, None, None] * fab_t["tier1"].sum(-1)[None]
-                + (1.0 - cpo)[..., None] * fab_t["upper"].sum(-1)[None]
-                + extra.sum(-1)[None]
+                (1.0 - np_.first_tier_copper)[:, None, None] * sum_last(fab_t["tier1"])[None]
+                + (1.0 - cpo)[..., None] * sum_last(fab_t["upper"])[None]
+                + sum_last(extra)[None]
                 + front[:, None, None],
                 capacity,
             )
@@ -525,7 +526,7 @@ class Chain:
         host = (1.0 + pp.host_overhead)[:, None]
         inst = out["installed_base"]
         it_w = power.it_power_w(
-            (inst * tdp).sum(axis=-1), pp.host_overhead[:, None], out["network_power_w"]
+            dot_last(inst, tdp), pp.host_overhead[:, None], out["network_power_w"]
         )
         owners = compute.mix_table(sc.owners, OWNERS, years)  # (year, owner)
         pue0 = np.stack(
@@ -534,7 +535,7 @@ class Chain:
         )  # (draw, owner)
         decay = np.power(1.0 - pp.pue_improvement[:, None], years[None] - years[0])
         pue_o = 1.0 + (pue0[:, None, :] - 1.0) * decay[..., None]  # (draw, year, owner)
-        pue = (pue_o * owners[None]).sum(axis=-1)
+        pue = dot_last(pue_o, owners[None])
         fac_w = power.facility_power_w(it_w, pue)
         ai_twh = power.energy_wh(fac_w, pp.load_factor[:, None]) / 1e12
         non_ai = pp.non_ai_dc_twh_2024[:, None] * np.power(
@@ -607,14 +608,14 @@ class Chain:
         grid_int = pp.grid_co2_kg_per_mwh_2024[:, None] * np.power(
             1.0 - pp.grid_co2_decline[:, None], years[None] - 2024.0
         )
-        grid_twh = np.maximum(ai_twh - site_twh.sum(axis=-1), 0.0)
+        grid_twh = np.maximum(ai_twh - sum_last(site_twh), 0.0)
         co2 = co2_site + grid_twh * 1e6 * grid_int / 1e3
         mw_unit = (tdp[None, None] * host[..., None] + self._net_w_per_type) * pue[..., None] / 1e6
         self._mw_unit_constrained = mw_unit
         # XPUs supportable per year by data-centre shells and by power
-        w_new = (ship * tdp).sum(axis=-1) * host[:, 0, None] / np.maximum(ship.sum(-1), 1e-9)
+        w_new = dot_last(ship, tdp) * host[:, 0, None] / np.maximum(sum_last(ship), 1e-9)
         w_new = w_new * pue / 1e6  # facility MW per new XPU
-        survivors_mw = demand_mw - ship.sum(axis=-1) * w_new
+        survivors_mw = demand_mw - sum_last(ship) * w_new
         out.update(
             it_power_w=it_w,
             facility_power_w=fac_w,
@@ -634,11 +635,11 @@ class Chain:
             power_deficit_mw=np.maximum(demand_mw - powered, 0.0),
             onsite_fuel_mmbtu=fuel,
             co2_t=co2,
-            _mw_avail=np.stack([energised.sum(-1), powered], axis=-1),
+            _mw_avail=np.stack([sum_last(energised), powered], axis=-1),
             _mw_per_unit=mw_unit,
             _sup_power=np.stack(
                 [
-                    np.maximum(energised.sum(-1) - survivors_mw, 0.0) / np.maximum(w_new, 1e-12),
+                    np.maximum(sum_last(energised) - survivors_mw, 0.0) / np.maximum(w_new, 1e-12),
                     np.maximum(powered - survivors_mw, 0.0) / np.maximum(w_new, 1e-12),
                 ],
                 axis=-1,
@@ -652,7 +653,7 @@ class Chain:
         accs = [get_accelerator(a) for a in self.accelerators]
         uc = out["dc_under_construction_mw"]
         uc_prev = np.concatenate([np.zeros_like(uc[:, :1]), uc[:, :-1]], axis=1)
-        energised = out["dc_capacity_mw"].sum(-1)
+        energised = sum_last(out["dc_capacity_mw"])
         completions = energised - previous_year(energised)
         work = np.where(
             uc + uc_prev > 0,
@@ -683,7 +684,7 @@ class Chain:
             dtype=float,
         )
         segments = contract(items, seg_map)
-        total = segments.sum(axis=-1)
+        total = sum_last(segments)
         euv_added = np.diff(
             out["euv_tools_installed"], axis=1, prepend=out["euv_tools_installed"][:, :1]
         )
@@ -705,7 +706,7 @@ class Chain:
         )
         firms = contract(pools, self.shares)  # (draw, year, firm)
         # cost per million tokens by accelerator type
-        shipped = np.maximum(ship.sum(-1), 1e-9)
+        shipped = np.maximum(sum_last(ship), 1e-9)
         net_per_xpu = (
             items[
                 ...,

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from aiinfra.arrays import contract, previous_year
+from aiinfra.arrays import contract, dot_last, previous_year, sum_last
 from aiinfra.catalogs import Accelerator, Architecture
 from aiinfra.layers.demand import capped_growth
 
@@ -448,7 +448,7 @@ def mixed_fleet(n_per_type: np.ndarray, mix: np.ndarray) -> tuple[np.ndarray, np
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         c = np.where(mix[None] > 0, mix[None] / n_per_type, 0.0)
-    total = 1.0 / c.sum(axis=-1)
+    total = 1.0 / sum_last(c)
     return total, c * total[..., None]
 
 
@@ -696,7 +696,7 @@ def requirements(
         n_inf = device_seconds(computed_in, output_tokens, inv_p, inv_d) / available[..., None]
     else:
         tokens = (computed_in + output_tokens)[:, :, None, :]
-        n_inf = (tokens * per_tok).sum(axis=-1) / available[..., None]
+        n_inf = dot_last(tokens, per_tok) / available[..., None]
     train_rate = train_flops * software_eff  # FLOP/s per device, (type,)
     per_device_year = (p.training_mfu[:, None] * p.training_goodput[:, None] * SECONDS_PER_YEAR)[
         ..., None
@@ -716,7 +716,7 @@ def requirements(
         by_w = computed_in + output_tokens
     by_w = by_w / by_w.sum(axis=-1, keepdims=True) * inf[..., None]
     by_type = total[..., None] * mix[None]
-    h100e_total = (by_type * h100e[None, None]).sum(axis=-1)
+    h100e_total = dot_last(by_type, h100e[None, None])
     return {
         "need_per_type": n_all,
         "n_inf": n_inf,

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from aiinfra.arrays import sum_last
+
 __all__ = [
     "BASE_YEAR",
     "DAYS_PER_YEAR",
@@ -194,8 +196,8 @@ def _finish(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     share = out.pop("input_share")
     out["input_tokens"] = out["tokens"] * share
     out["output_tokens"] = out["tokens"] - out["input_tokens"]
-    out["tokens_total"] = out["tokens"].sum(axis=-1)
-    out["revenue_total"] = out["revenue"].sum(axis=-1)
+    out["tokens_total"] = sum_last(out["tokens"])
+    out["revenue_total"] = sum_last(out["revenue"])
     return out
 
 

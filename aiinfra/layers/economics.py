@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from aiinfra.arrays import contract
+from aiinfra.arrays import contract, sum_last
 
 __all__ = ["CAPEX_ITEMS", "POOLS", "SEGMENTS", "SEGMENT_OF", "capex_items", "cost_per_mtok"]
 
@@ -119,7 +119,7 @@ def capex_items(
         "transceivers": contract(transceivers, transceiver_usd),
         "switches": contract(switches, switch_usd),
         "nics": contract(shipments, nic_gbps) * p.nic_usd_per_gbps[:, None],
-        "cables": shipments.sum(axis=-1) * p.cables_usd_per_xpu[:, None],
+        "cables": sum_last(shipments) * p.cables_usd_per_xpu[:, None],
         **{k: dc * share for k, share in DC_SPLIT.items()},
         "onsite_generation": contract(onsite_added_mw, onsite_usd_per_kw) * 1e3,
         "grid_connection": grid_added_mw * 1e3 * p.grid_connection_usd_per_kw[:, None],

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from aiinfra.arrays import contract, next_year, previous_year
+from aiinfra.arrays import contract, dot_last, next_year, previous_year, sum_last
 
 __all__ = [
     "RETICLE_MM2",
@@ -209,7 +209,7 @@ def _annual(wpm_end: np.ndarray, wpm_start: np.ndarray) -> np.ndarray:
 
 def _per_unit(mix: np.ndarray, per_type: np.ndarray) -> np.ndarray:
     """Mix-weighted requirement per XPU: Σ_t m_t · r_t (broadcast over draws)."""
-    return (mix * per_type).sum(axis=-1)
+    return dot_last(mix, per_type)
 
 
 def _compact(x: np.ndarray) -> np.ndarray:
@@ -290,7 +290,7 @@ def manufacturing(
     wafers_per_unit = tables["die_count"][None, None] / good  # logic wafers per XPU
     logic_wafers_t = shipments * wafers_per_unit
     logic_wafers = contract(logic_wafers_t, tables["node_map"])  # (draw, year, node)
-    logic_cost = (logic_wafers_t * tables["wafer_price"][None, None]).sum(axis=-1)
+    logic_cost = dot_last(logic_wafers_t, tables["wafer_price"][None, None])
     logic_cap = _annual(logic_wpm, previous_year(logic_wpm))  # (draw, year, node)
     with np.errstate(divide="ignore", invalid="ignore"):
         ai_share_logic = np.where(logic_cap > 0, logic_wafers / logic_cap, 0.0)
@@ -317,7 +317,7 @@ def manufacturing(
         die_yield=col(p.hbm_die_yield),
         stack_yield=col(p.hbm_stack_yield),
     )
-    hbm_wafers = (shipments * hbm_wafers_per_unit).sum(axis=-1)
+    hbm_wafers = dot_last(shipments, hbm_wafers_per_unit)
     dram_cap = _annual(dram_wpm, previous_year(dram_wpm))
     t = years - years[0]
     hbm_share_cap = np.minimum(
@@ -332,23 +332,23 @@ def manufacturing(
     installed_high = np.cumsum(euv_shipped[..., 1], axis=1)
     euv_installed = installed_low + installed_high * p.high_na_throughput_factor[:, None]
     exposures = node_tables["euv_exposures"]
-    euv_need_total = (logic_cap * exposures).sum(axis=-1) / per_tool
-    euv_need_ai = (logic_wafers * exposures).sum(axis=-1) / per_tool
-    euv_per_unit = (w_node * exposures).sum(axis=-1) / per_tool
+    euv_need_total = dot_last(logic_cap, exposures) / per_tool
+    euv_need_ai = dot_last(logic_wafers, exposures) / per_tool
+    euv_per_unit = dot_last(w_node, exposures) / per_tool
     avail = np.maximum(euv_installed - (euv_need_total - euv_need_ai), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         sup_euv = np.where(euv_per_unit > 0, avail / euv_per_unit, np.inf)
-    cleanroom = (logic_wpm * node_tables["cleanroom_m2_per_wpm"]).sum(axis=-1)
+    cleanroom = dot_last(logic_wpm, node_tables["cleanroom_m2_per_wpm"])
     # WFE -------------------------------------------------------------------------------
     ai_logic_wpm = logic_wafers / 12.0
     hbm_wpm = hbm_wafers / 12.0
-    cowos_out_wpm = cowos_t.sum(axis=-1) / 12.0
+    cowos_out_wpm = sum_last(cowos_t) / 12.0
     nxt = next_year
     d_logic = nxt(ai_logic_wpm) - ai_logic_wpm
     eq = p.equipment_share[:, None]
     ai_wfe = np.stack(
         [
-            (np.maximum(d_logic, 0) * node_tables["capex_per_wpm"]).sum(axis=-1) * eq,
+            dot_last(np.maximum(d_logic, 0), node_tables["capex_per_wpm"]) * eq,
             wfe_for_capacity(nxt(hbm_wpm) - hbm_wpm, p.dram_capex_per_wpm[:, None], eq),
             np.zeros_like(hbm_wpm),
             wfe_for_capacity(
@@ -372,8 +372,8 @@ def manufacturing(
         "ai_share_logic": ai_share_logic,
         "cowos_wafers": cowos_by_company,
         "cowos_capacity": cowos_cap,
-        "hbm_bits": gb_t.sum(axis=-1) * 8e9,
-        "hbm_stacks": stacks_t.sum(axis=-1),
+        "hbm_bits": sum_last(gb_t) * 8e9,
+        "hbm_stacks": sum_last(stacks_t),
         "hbm_wafers": hbm_wafers,
         "hbm_share_dram": hbm_wafers / dram_cap,
         "wfe": wfe,

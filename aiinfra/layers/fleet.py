@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from scipy.special import gamma
 
+from aiinfra.arrays import dot_last, sum_last
 from aiinfra.layers.power import lag_weights
 from aiinfra.solve import deploy
 
@@ -170,7 +171,7 @@ def stock_flow(
         eff_need = need[i] * gap[:, i, None]
         if hist_rows[i]:
             ship[i] = history[i][None, :]
-            x = ship[i].sum(axis=-1)
+            x = sum_last(ship[i])
         else:
             covered = (surv / eff_need).sum(axis=-1)
             per_unit = (mix[i][None, :] / eff_need).sum(axis=-1)
@@ -179,9 +180,9 @@ def stock_flow(
         if supply is not None:
             want = x if hist_rows[i] else supply.orders[:, i] + carried
             mw_unit = supply.mw_per_unit[:, i]  # (draw, type)
-            new_mw = (mix[i][None, :] * mw_unit).sum(axis=-1)
+            new_mw = dot_last(mix[i][None, :], mw_unit)
             free_mw = supply.mw[:, i] + extra[:, i, n_flow:] * new_mw[:, None]
-            free_mw = free_mw - (surv * mw_unit).sum(axis=-1)[:, None]
+            free_mw = free_mw - dot_last(surv, mw_unit)[:, None]
             sup = np.concatenate(
                 [
                     supply.flow[:, i] + extra[:, i, :n_flow],
@@ -202,11 +203,11 @@ def stock_flow(
         elif not hist_rows[i]:
             ship[i] = x[:, None] * mix[i][None, :]
         inst[i] = surv + ship[i] * s_age[:, :1]
-        ship_tot[:, i] = ship[i].sum(axis=-1)
+        ship_tot[:, i] = sum_last(ship[i])
         vint[:, i, i] = ship_tot[:, i] * s_age[:, 0]
         cover[:, i] = (inst[i] / eff_need).sum(axis=-1)
-        retire[:, i] = np.maximum(prev_total + ship[i].sum(axis=-1) - inst[i].sum(axis=-1), 0)
-        prev_total = inst[i].sum(axis=-1)
+        retire[:, i] = np.maximum(prev_total + sum_last(ship[i]) - sum_last(inst[i]), 0)
+        prev_total = sum_last(inst[i])
         if hist_rows[i]:  # history: the gap is what the built fleet exceeds the physics by
             gap[:, i] = np.maximum(cover[:, i], 1.0)
             cover[:, i] = cover[:, i] / gap[:, i]

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from aiinfra.arrays import per_year_contract
+from aiinfra.arrays import dot_last, per_year_contract
 
 __all__ = [
     "fabric_tables",
@@ -118,12 +118,12 @@ def fabric_tables(
     nic_w = (w * mods["nic_side"][None]).sum(axis=(2, 3))  # (year, type)
     tier1[:, np.arange(n_type), nic_idx] += nic_w
     for g in range(port.shape[0]):
-        tier1[:, :, port_idx[g]] += (w[:, :, g] * mods["leaf_side"][None, :, g]).sum(axis=-1)
-        upper[:, :, port_idx[g]] += (w[:, :, g] * mods["upper"][None, :, g]).sum(axis=-1)
+        tier1[:, :, port_idx[g]] += dot_last(w[:, :, g], mods["leaf_side"][None, :, g])
+        upper[:, :, port_idx[g]] += dot_last(w[:, :, g], mods["upper"][None, :, g])
     return {
         "tier1": tier1,
         "upper": upper,
-        "switches": (w * sw[None]).sum(axis=-1),
+        "switches": dot_last(w, sw[None]),
         "tiers": (w * tiers[None]).sum(axis=(2, 3)),
     }
 
