@@ -106,41 +106,42 @@ class MemorySink:
 
 @dataclass
 class ZarrSink:
-    """Outputs streamed to a Zarr store, one Zarr chunk per chunk of draws.
+    """Outputs streamed to a Zarr (v2 format) store, one Zarr chunk per chunk of draws.
 
     The store (metadata, coordinates, empty data variables) is created by
-    :meth:`create`; any process can then :meth:`write` its chunks.
+    :meth:`create` through xarray; any process can then :meth:`write` its chunks.
+    Chunks are written as the Zarr v2 spec lays them out (one file per chunk,
+    ``<var>/<i>.0.0``, Blosc-lz4 compressed C-order bytes, edge chunks padded):
+    encoding directly with numcodecs is ~3x faster than the zarr-python write path.
     """
 
     path: Path
     dtype: str = "float32"
-    _handles: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    chunk: int = DEFAULT_CHUNK
+    draws: int = 0
+    shapes: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {"path": self.path, "dtype": self.dtype, "_handles": {}}
-
-    def create(
-        self,
-        chain: Chain,
-        shapes: Mapping[str, tuple[int, ...]],
-        draws: int,
-        chunk_size: int,
-        attrs: Mapping[str, Any],
-    ) -> None:
-        """Write the store's metadata and coordinates (data variables stay empty)."""
-        import dask.array as da
+    @staticmethod
+    def codec() -> Any:
+        """lz4 with byte shuffle: ~1.4 GB/s per core, 1.55x smaller (bench/run.py)."""
         from numcodecs import Blosc
 
-        coords = {"draw": np.arange(draws), **chain.coords()}
+        Blosc.use_threads = False  # one compressor thread per worker process
+        return Blosc(cname="lz4", clevel=1, shuffle=Blosc.SHUFFLE)
+
+    def create(self, chain: Chain, attrs: Mapping[str, Any]) -> None:
+        """Write the store's metadata and coordinates (data variables stay empty)."""
+        import dask.array as da
+
+        coords = {"draw": np.arange(self.draws), **chain.coords()}
         data_vars, encoding = {}, {}
-        # lz4 with byte shuffle: ~700 MB/s per core, ~1.6x smaller (bench/run.py)
-        codec = Blosc(cname="lz4", clevel=1, shuffle=Blosc.SHUFFLE)
-        for name, shape in shapes.items():
+        codec = self.codec()
+        for name, shape in self.shapes.items():
             var = VARIABLES[name]
-            chunks = (min(chunk_size, draws), *shape)
+            chunks = (min(self.chunk, self.draws), *shape)
             data_vars[name] = xr.Variable(
                 var.dims,
-                da.empty((draws, *shape), chunks=chunks, dtype=self.dtype),
+                da.empty((self.draws, *shape), chunks=chunks, dtype=self.dtype),
                 attrs={"units": var.units, "long_name": var.long_name, "layer": var.layer},
             )
             encoding[name] = {"chunks": chunks, "compressors": [codec]}
@@ -156,14 +157,16 @@ class ZarrSink:
         )
 
     def write(self, start: int, stop: int, arrays: Mapping[str, np.ndarray]) -> None:
-        """Store the chunk ``[start, stop)`` of every output (aligned to Zarr chunks)."""
-        import zarr
-
-        for k, v in arrays.items():
-            h = self._handles.get(k)
-            if h is None:
-                h = self._handles[k] = zarr.open_array(store=str(self.path / k), mode="r+")
-            h[start:stop] = v.astype(self.dtype, copy=False)
+        """Store the chunk ``[start, stop)`` (must be one whole Zarr chunk)."""
+        if start % self.chunk or (stop - start != self.chunk and stop != self.draws):
+            msg = f"draws [{start}, {stop}) are not one chunk of {self.chunk}"
+            raise ValueError(msg)
+        codec = self.codec()
+        for name, v in arrays.items():
+            block = np.zeros((self.chunk, *v.shape[1:]), dtype=self.dtype)
+            block[: stop - start] = v
+            key = ".".join([str(start // self.chunk)] + ["0"] * (v.ndim - 1))
+            (self.path / name / key).write_bytes(codec.encode(block))
 
 
 # State inherited by forked workers (set by the parent just before forking).
@@ -263,8 +266,8 @@ def run_mc(
         final = Path(store)
         tmp = final.with_name(f".{final.name}.partial")
         shutil.rmtree(tmp, ignore_errors=True)
-        sink = ZarrSink(tmp, dtype)
-        sink.create(chain, shapes, draws, chunk_size, attrs)
+        sink = ZarrSink(tmp, dtype, min(chunk_size, draws), draws, shapes)
+        sink.create(chain, attrs)
     try:
         if use_dask:
             _run_dask(scenario, params, bounds, sink, workers, scheduler, progress, draws)
