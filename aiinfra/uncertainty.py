@@ -134,14 +134,19 @@ def parameters_from_design(model: BaseModel, u: np.ndarray | None, draws: int) -
     for path, value, spec in iter_quantities(model):
         if isinstance(value, Dist):
             if u is None:
-                arr = np.full(draws, value.point())
+                arr = _constant(value.point(), draws)
             else:
                 arr = np.clip(value.ppf(u[:, col]), *spec.bounds())
             col += 1
         else:
-            arr = np.full(draws, float(value))
+            arr = _constant(float(value), draws)
         arrays[path] = arr
     return _tree(model, arrays, ())
+
+
+def _constant(value: float, draws: int) -> np.ndarray:
+    """A read-only ``(draws,)`` view of one value (no memory per draw)."""
+    return np.broadcast_to(np.float64(value), (draws,))
 
 
 def slice_parameters(tree: Any, start: int, stop: int) -> Any:
