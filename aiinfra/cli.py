@@ -874,6 +874,9 @@ def serve(
         scenario,
     ]
     out_console.print(f"aiinfra dashboard on http://{host}:{port} (Ctrl+C to stop)")
+    sys.stdout.flush()
+    if hasattr(os, "execv"):  # become the server: signals (SIGTERM, Ctrl+C) reach it directly
+        os.execv(sys.executable, cmd)
     raise typer.Exit(subprocess.call(cmd))
 
 

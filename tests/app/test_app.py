@@ -143,3 +143,6 @@ def test_real_browser(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    # `aiinfra serve` is the server process itself: stopping it leaves nothing running
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
