@@ -36,10 +36,13 @@ app = typer.Typer(
 out_console = Console(width=None if sys.stdout.isatty() else 132)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
-# Draws are held in memory (~85 kB per draw at peak, plus the NetCDF being written):
-# 50,000 draws stay near 5 GB. Larger sweeps need streaming to disk (not yet available).
+# In memory, a draw's outputs take ~35 kB (float64) and the NetCDF is rendered in memory
+# before it is written: 100,000 draws peak near 8 GB. `mc --store` streams to a Zarr
+# store instead (float32, lz4) and its memory does not grow with the draws.
 MAX_RUN_DRAWS = 50_000
-MAX_MC_DRAWS = 50_000
+MAX_MC_DRAWS = 100_000
+MAX_STORE_DRAWS = 10_000_000
+MC_CHUNK = 2_000  # = montecarlo.DEFAULT_CHUNK (not imported: keeps `aiinfra --help` fast)
 HEADLINE_YEARS = (2023, 2025, 2027, 2030, 2035)
 
 ScenarioArg = Annotated[
@@ -554,27 +557,58 @@ def mc(
     seed: Annotated[int, typer.Option("--seed", help="Master seed.")] = 0,
     sampler: Annotated[str, typer.Option("--sampler", help="lhs, sobol or random.")] = "lhs",
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
-    workers: Annotated[int, typer.Option("--workers", help="Local Dask workers.")] = 1,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Worker processes (chunks of draws in parallel).")
+    ] = 1,
+    backend: Annotated[
+        str,
+        typer.Option(
+            "--backend",
+            help="processes (forked, shared memory) or dask (a local dask.distributed cluster).",
+        ),
+    ] = "processes",
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Existing Dask scheduler tcp://host:port.")
     ] = None,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", help="Draws per chunk.")] = 10_000,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", help="Draws per chunk (and per Zarr chunk).")
+    ] = MC_CHUNK,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store",
+            help="Stream the draws to OUT/results.zarr chunk by chunk (runs beyond memory).",
+        ),
+    ] = False,
+    dtype: Annotated[
+        str | None,
+        typer.Option(
+            "--dtype", help="float64 or float32 (default: float64; float32 with --store)."
+        ),
+    ] = None,
     sets: SetOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Monte Carlo over every distribution; summary with p5/p25/p50/p75/p95."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from aiinfra.memory import no_hugepages
     from aiinfra.montecarlo import run_mc
     from aiinfra.results import MC_QUANTILES, write_outputs
 
     problems = []
-    if not 1 <= draws <= MAX_MC_DRAWS:
-        problems.append(f"--draws: {draws} is not allowed; use 1 to {MAX_MC_DRAWS}")
+    limit = MAX_STORE_DRAWS if store else MAX_MC_DRAWS
+    if not 1 <= draws <= limit:
+        hint = "" if store else f" (up to {MAX_STORE_DRAWS:,} with --store)"
+        problems.append(f"--draws: {draws} is not allowed; use 1 to {limit}{hint}")
     if sampler not in ("lhs", "sobol", "random"):
         problems.append(f"--sampler: {sampler!r} is not allowed; use lhs, sobol or random")
     if not 1 <= workers <= 64:
         problems.append(f"--workers: {workers} is not allowed; use 1 to 64")
+    if backend not in ("processes", "dask"):
+        problems.append(f"--backend: {backend!r} is not allowed; use processes or dask")
+    if dtype is not None and dtype not in ("float64", "float32"):
+        problems.append(f"--dtype: {dtype!r} is not allowed; use float64 or float32")
     if not 1 <= chunk_size <= 1_000_000:
         problems.append(f"--chunk-size: {chunk_size} is not allowed; use 1 to 1000000")
     if seed < 0:
@@ -583,15 +617,21 @@ def mc(
         _fail(problems)
     _check_out(out, force)
     sc = _load(scenario, sets)
-    with Progress(
-        TextColumn("[bold]monte carlo"),
-        BarColumn(),
-        TextColumn("{task.completed:,}/{task.total:,} draws"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=draws < 20_000 or not sys.stderr.isatty(),
-    ) as bar:
+    zarr_path = out / "results.zarr" if store else None
+    if zarr_path is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    with (
+        no_hugepages(),
+        Progress(
+            TextColumn("[bold]monte carlo"),
+            BarColumn(),
+            TextColumn("{task.completed:,}/{task.total:,} draws"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=draws < 20_000 or not sys.stderr.isatty(),
+        ) as bar,
+    ):
         task = bar.add_task("mc", total=draws)
         ds = run_mc(
             sc,
@@ -601,9 +641,12 @@ def mc(
             chunk_size=chunk_size,
             workers=workers,
             scheduler=scheduler,
+            backend=backend,
+            store=zarr_path,
+            dtype=dtype,
             progress=lambda done, total: bar.update(task, completed=done),
         )
-    paths = write_outputs(ds, out, quantiles=MC_QUANTILES)
+        paths = write_outputs(ds, out, quantiles=MC_QUANTILES, store=zarr_path, workers=workers)
     _print_headline(ds)
     out_console.print(f"wrote {paths['results']} and {paths['summary']}")
 

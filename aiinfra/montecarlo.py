@@ -286,7 +286,7 @@ def run_mc(
 def _finish_store(sink: ZarrSink, final: Path) -> xr.Dataset:
     """Add the across-draw summaries, then move the complete store into place."""
     try:
-        part = xr.open_zarr(sink.path, consolidated=False)
+        part = xr.open_zarr(sink.path, consolidated=False, chunks=None)
         binding = part["binding_layer"].values
         n_bind = len(LAYERS) + 1
         share = np.stack([(binding == k).mean(axis=0) for k in range(n_bind)], axis=-1)
@@ -294,6 +294,7 @@ def _finish_store(sink: ZarrSink, final: Path) -> xr.Dataset:
         extra = xr.Dataset(
             {"binding_share": xr.Variable(var.dims, share, attrs={"units": var.units})},
             coords={"year": part["year"].values, "binding": part["binding"].values},
+            attrs=part.attrs,  # appending rewrites the group's attributes
         )
         extra.to_zarr(sink.path, mode="a", zarr_format=2, consolidated=False)
         if final.exists():
@@ -307,7 +308,7 @@ def _finish_store(sink: ZarrSink, final: Path) -> xr.Dataset:
     except BaseException:
         shutil.rmtree(sink.path, ignore_errors=True)
         raise
-    return xr.open_zarr(final, consolidated=False)
+    return xr.open_zarr(final, consolidated=False, chunks=None)  # lazy, no dask threads
 
 
 def _run_forked(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -154,17 +155,54 @@ def summary_table(
     ds: xr.Dataset,
     quantiles: tuple[float, ...] = QUANTILES,
     weights: np.ndarray | None = None,
+    workers: int = 1,
 ) -> list[dict[str, object]]:
     """Tidy rows: variable, unit, category, year, mean and the quantiles (p5, p50, ...).
 
     With ``weights`` (one per draw, e.g. calibration weights) the mean and the
     quantiles are weighted. Variables are loaded one at a time and reduced one
-    year at a time, so a store larger than memory (lazy, e.g. Zarr) is fine.
+    year at a time, so a store larger than memory (lazy, e.g. Zarr) is fine;
+    ``workers > 1`` reduces variables on that many forked processes.
     """
+    names = sorted(ds.data_vars)
+    if workers > 1 and len(names) > 1:
+        return _summary_forked(ds, names, quantiles, weights, workers)
     rows: list[dict[str, object]] = []
-    for name in sorted(ds.data_vars):
+    for name in names:
         rows.extend(_summary_rows(ds[name], quantiles, weights))
     return rows
+
+
+_FORK_DS: dict[str, object] = {}
+
+
+def _summary_one(name: str) -> list[dict[str, object]]:
+    ds, quantiles, weights = _FORK_DS["args"]  # type: ignore[misc]
+    return _summary_rows(ds[name], quantiles, weights)
+
+
+def _summary_forked(
+    ds: xr.Dataset,
+    names: list[str],
+    quantiles: tuple[float, ...],
+    weights: np.ndarray | None,
+    workers: int,
+) -> list[dict[str, object]]:
+    """Variables reduced on forked worker processes (rows come back in name order)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:
+        return summary_table(ds, quantiles, weights)
+    _FORK_DS["args"] = (ds, quantiles, weights)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            parts = list(pool.map(_summary_one, names))
+    finally:
+        _FORK_DS.clear()
+    return [row for part in parts for row in part]
 
 
 def _summary_rows(
@@ -268,14 +306,20 @@ def write_outputs(
     out_dir: Path,
     quantiles: tuple[float, ...] = QUANTILES,
     weights: np.ndarray | None = None,
+    *,
+    store: Path | None = None,
+    workers: int = 1,
 ) -> dict[str, Path]:
     """Write ``results.nc`` and ``summary.csv`` under ``out_dir`` atomically.
 
     Both files are rendered in memory first, so nothing is written unless
-    both can be produced.
+    both can be produced. With ``store`` (``ds`` already streamed to a complete
+    Zarr store, e.g. ``out_dir/results.zarr``) only the summary is written.
+    The other results format left by an earlier run is removed, so the
+    directory never mixes two runs.
     """
-    nc = netcdf_bytes(ds)
-    csv_data = _csv_bytes(summary_table(ds, quantiles, weights))
+    csv_data = _csv_bytes(summary_table(ds, quantiles, weights, workers=workers))
+    nc = netcdf_bytes(ds) if store is None else None
     out_dir.mkdir(parents=True, exist_ok=True)
     if (out_dir / MARKER).exists():  # temp files of an earlier run that was killed
         for stale in out_dir.glob(".*.tmp"):
@@ -283,6 +327,12 @@ def write_outputs(
                 stale.unlink()
     paths = {"results": out_dir / "results.nc", "summary": out_dir / "summary.csv"}
     atomic_write_bytes(out_dir / MARKER, b"aiinfra output directory\n")
-    atomic_write_bytes(paths["results"], nc)
+    if nc is not None:
+        atomic_write_bytes(paths["results"], nc)
+        shutil.rmtree(out_dir / "results.zarr", ignore_errors=True)
+    else:
+        paths["results"] = Path(store)
+        with contextlib.suppress(OSError):
+            (out_dir / "results.nc").unlink()
     atomic_write_bytes(paths["summary"], csv_data)
     return paths
