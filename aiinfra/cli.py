@@ -663,6 +663,9 @@ def sensitivity(
     method: Annotated[str, typer.Option("--method", help="sobol or tornado.")] = "sobol",
     n: Annotated[int, typer.Option("--n", help="Sobol base sample (power of two).")] = 256,
     seed: Annotated[int, typer.Option("--seed", help="Seed.")] = 0,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Worker processes for the model evaluations.")
+    ] = 1,
     sets: SetOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
@@ -673,6 +676,8 @@ def sensitivity(
         _fail([f"--method: {method!r} is not allowed; use sobol or tornado"])
     if n < 8 or n > 65536 or n & (n - 1):
         _fail([f"--n: {n} is not allowed; use a power of two from 8 to 65536"])
+    if not 1 <= workers <= 64:
+        _fail([f"--workers: {workers} is not allowed; use 1 to 64"])
     sc = _load(scenario, sets)
     if method == "tornado":
         rows = tornado(sc, output, year, category=category)
@@ -693,7 +698,7 @@ def sensitivity(
             )
         out_console.print(table)
         return
-    res = scenario_sobol(sc, output, year, n=n, seed=seed, category=category)
+    res = scenario_sobol(sc, output, year, n=n, seed=seed, category=category, workers=workers)
     rows = sorted(
         (
             {"field": f, "S1": float(a), "S1_conf": float(b), "ST": float(c), "ST_conf": float(d)}

@@ -51,6 +51,7 @@ __all__ = [
     "MemorySink",
     "ZarrSink",
     "chunk_bounds",
+    "map_chunks",
     "output_shapes",
     "run_mc",
 ]
@@ -180,10 +181,9 @@ def _worker_init() -> None:
     set_numpy_hugepages(False)
 
 
-def _fork_chunk(start: int, stop: int) -> int:
-    chain, params, sink = _FORK["chain"], _FORK["params"], _FORK["sink"]
-    sink.write(start, stop, chain.compute(params=slice_parameters(params, start, stop)))
-    return stop - start
+def _fork_chunk(start: int, stop: int) -> Any:
+    chain, params, consume = _FORK["chain"], _FORK["params"], _FORK["consume"]
+    return consume(start, stop, chain.compute(params=slice_parameters(params, start, stop)))
 
 
 def _dask_chunk(scenario: Scenario, params: Any, sink: ZarrSink | None, start: int) -> Any:
@@ -267,13 +267,8 @@ def run_mc(
         try:
             if use_dask:
                 _run_dask(scenario, params, bounds, sink, workers, scheduler, progress, draws)
-            elif forked:
-                _run_forked(chain, params, bounds, sink, workers, progress, draws)
             else:
-                for a, b in bounds:
-                    sink.write(a, b, chain.compute(params=slice_parameters(params, a, b)))
-                    if progress is not None:
-                        progress(b, draws)
+                _run_chunks(chain, params, bounds, sink.write, workers, progress, draws)
         except BaseException:
             if isinstance(sink, ZarrSink):
                 shutil.rmtree(sink.path, ignore_errors=True)
@@ -311,32 +306,39 @@ def _finish_store(sink: ZarrSink, final: Path) -> xr.Dataset:
     return xr.open_zarr(final, consolidated=False, chunks=None)  # lazy, no dask threads
 
 
-def _run_forked(
+def _run_chunks(
     chain: Chain,
     params: Any,
     bounds: list[tuple[int, int]],
-    sink: MemorySink | ZarrSink,
+    consume: Callable[[int, int, dict[str, np.ndarray]], Any],
     workers: int,
     progress: Callable[[int, int], None] | None,
     draws: int,
-) -> None:
-    """Chunks on forked worker processes that write into the shared sink."""
-    try:
-        ctx = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform: run here
-        for a, b in bounds:
-            sink.write(a, b, chain.compute(params=slice_parameters(params, a, b)))
+) -> list[Any]:
+    """``consume(start, stop, outputs)`` for every chunk, in this process or on forked
+    workers (which inherit the chain and the design); results in chunk order."""
+    ctx = None
+    if workers > 1:
+        with contextlib.suppress(ValueError):  # no fork on this platform: run here
+            ctx = multiprocessing.get_context("fork")
+    results: list[Any] = [None] * len(bounds)
+    done = 0
+    if ctx is None:
+        for i, (a, b) in enumerate(bounds):
+            results[i] = consume(a, b, chain.compute(params=slice_parameters(params, a, b)))
+            done += b - a
             if progress is not None:
-                progress(b, draws)
-        return
-    _FORK.update(chain=chain, params=params, sink=sink)
+                progress(done, draws)
+        return results
+    _FORK.update(chain=chain, params=params, consume=consume)
     try:
         with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init) as pool:
-            futures = [pool.submit(_fork_chunk, a, b) for a, b in bounds]
-            done = 0
+            futures = {pool.submit(_fork_chunk, a, b): i for i, (a, b) in enumerate(bounds)}
             try:
                 for fut in as_completed(futures):
-                    done += fut.result()
+                    i = futures[fut]
+                    results[i] = fut.result()
+                    done += bounds[i][1] - bounds[i][0]
                     if progress is not None:
                         progress(done, draws)
             except BaseException:
@@ -345,6 +347,23 @@ def _run_forked(
                 raise
     finally:
         _FORK.clear()
+    return results
+
+
+def map_chunks(
+    chain: Chain,
+    params: Any,
+    fn: Callable[[dict[str, np.ndarray]], np.ndarray],
+    draws: int,
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+    workers: int = 1,
+) -> np.ndarray:
+    """``fn(outputs)`` of every chunk of draws (e.g. one output's values), concatenated
+    in draw order; the full outputs of all draws are never held at once."""
+    bounds = chunk_bounds(draws, chunk_size)
+    parts = _run_chunks(chain, params, bounds, lambda a, b, out: fn(out), workers, None, draws)
+    return np.concatenate(parts, axis=0)
 
 
 def _run_dask(

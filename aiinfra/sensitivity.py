@@ -131,17 +131,28 @@ def scenario_sobol(
     n: int = 256,
     seed: int = 0,
     category: str | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
-    """Sobol indices of one output and year over every distribution of a scenario."""
+    """Sobol indices of one output and year over every distribution of a scenario.
+
+    The model evaluations run in chunks of draws (on ``workers`` forked
+    processes), so ~100k evaluations need no more memory than one chunk each.
+    """
     from aiinfra.chain import Chain
+    from aiinfra.montecarlo import map_chunks
+    from aiinfra.uncertainty import slice_parameters
 
     chain = Chain(scenario)
     fields = uncertain_fields(scenario)
     names = [".".join(p) for p, _, _ in fields]
 
+    def values(arrays: dict[str, np.ndarray]) -> np.ndarray:
+        return output_values(arrays, chain, output, year, category)
+
     def model(u: np.ndarray) -> np.ndarray:
         params = parameters_from_design(scenario, u, u.shape[0])
-        return output_values(chain.compute(params=params), chain, output, year, category)
+        values(chain.compute(params=slice_parameters(params, 0, 1)))  # bad names fail here
+        return map_chunks(chain, params, values, u.shape[0], workers=workers)
 
     return sobol_indices(model, names, n=n, seed=seed)
 
