@@ -1000,6 +1000,9 @@ def fab_die(
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: internal errors become one line (exit 1)."""
+    from aiinfra.memory import keep_freed_memory
+
+    keep_freed_memory()  # a short-lived process: reuse freed pages chunk after chunk
     try:
         app(args=argv)
     except SystemExit:

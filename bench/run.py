@@ -1,18 +1,25 @@
 """Benchmarks (not tests): `make bench` prints ratios measured in one run and writes
 bench/results.json.
 
-(a) full chain, 2023-2035, at 1k, 10k and 100k draws (chunked; 100k also on 2 Dask
-workers): wall time and draws/s; (b) the same work as a loop of single-draw runs (on a
-subsample, scaled) and the ratio; (c) Sobol analysis of one output with ~100k model
-evaluations; (d) peak memory per draw; (e) a 1,000-draw rerun after changing one
-parameter (what the dashboard needs). `--large` adds 1,000,000 draws.
+(a) full chain, 2023-2035 (13 years), at 1k, 10k, 100k draws in memory (1 process and
+2 forked workers) and 1M draws streamed to a Zarr store on 2 workers: wall time, draws/s
+and peak memory; (b) the same work as a Python loop of single-draw runs (on a subsample,
+scaled) and the ratio to the vectorised chain in one process; (c) Sobol analysis of one
+output with ~100k model evaluations; (d) memory per draw; (e) a 1,000-draw rerun after
+changing one parameter (what the dashboard needs). Every timed run of (a) is a fresh
+Python process, so its peak memory is its own. `--quick` skips the 1M-draw run.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
+import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -21,8 +28,9 @@ import numpy as np
 
 import aiinfra
 from aiinfra.chain import Chain
-from aiinfra.montecarlo import run_mc
 from aiinfra.sensitivity import scenario_sobol
+
+HERE = Path(__file__).resolve().parent
 
 
 def timed(fn, *args, **kwargs):
@@ -31,64 +39,131 @@ def timed(fn, *args, **kwargs):
     return time.perf_counter() - t0, out
 
 
+def one_run(draws: int, workers: int, store: str | None) -> dict[str, float]:
+    """Child process: one timed run_mc, set up as `aiinfra mc` runs it; prints JSON."""
+    from aiinfra.memory import keep_freed_memory
+    from aiinfra.montecarlo import run_mc
+
+    keep_freed_memory()  # as aiinfra.cli.main does
+
+    sc = aiinfra.load_scenario("base")
+    Chain(sc).compute(100, seed=0)  # imports and caches warm, as in a session
+    t0 = time.perf_counter()
+    ds = run_mc(sc, draws, seed=1, workers=workers, store=store)
+    seconds = time.perf_counter() - t0
+    assert ds.sizes["draw"] == draws
+    parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return {
+        "draws": draws,
+        "workers": workers,
+        "store": "zarr" if store else "memory",
+        "seconds": seconds,
+        "draws_per_s": draws / seconds,
+        "peak_rss_parent_bytes": parent,
+        "peak_rss_worker_bytes": child,
+        # RSS counts shared output pages in every process that touched them: an upper bound
+        "peak_rss_bound_bytes": parent + max(workers - 1, 1) * child if workers > 1 else parent,
+    }
+
+
+def run_child(draws: int, workers: int, store: bool) -> dict[str, float]:
+    tmp = tempfile.mkdtemp(prefix="aiinfra-bench-")
+    try:
+        args = [sys.executable, __file__, "--one", str(draws), str(workers)]
+        if store:
+            args.append(str(Path(tmp) / "results.zarr"))
+        res = subprocess.run(args, capture_output=True, text=True, check=True)
+        row = json.loads(res.stdout.strip().splitlines()[-1])
+        if store:
+            size = sum(p.stat().st_size for p in (Path(tmp) / "results.zarr").rglob("*"))
+            row["store_bytes"] = size
+        return row
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
-    large = "--large" in sys.argv
+    quick = "--quick" in sys.argv
     sc = aiinfra.load_scenario("base")
     chain = Chain(sc)
     chain.compute(100, seed=0)  # warm caches
     results: dict[str, object] = {
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, python "
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, python "
         f"{platform.python_version()}, numpy {np.__version__}",
         "chain": [],
     }
-    sizes = [1_000, 10_000, 100_000] + ([1_000_000] if large else [])
-    for n in sizes:
-        secs, _ = timed(run_mc, sc, n, seed=1, chunk_size=10_000)
-        results["chain"].append(
-            {"draws": n, "workers": 1, "seconds": secs, "draws_per_s": n / secs}
+    plan = [(1_000, 1, False), (10_000, 1, False), (100_000, 1, False)]
+    plan += [(10_000, 2, False), (100_000, 2, False)]
+    plan += [] if quick else [(1_000_000, 2, True)]
+    for draws, workers, store in plan:
+        row = run_child(draws, workers, store)
+        results["chain"].append(row)
+        where = "zarr store" if store else "in memory"
+        print(
+            f"chain {draws:>9,} draws, {workers} process{'es' if workers > 1 else '  '}, "
+            f"{where:10s}: {row['seconds']:7.2f} s {row['draws_per_s']:10,.0f} draws/s, "
+            f"peak RSS <= {row['peak_rss_bound_bytes'] / 1e9:.2f} GB"
         )
-        print(f"chain {n:>9,} draws, 1 process : {secs:8.2f} s  {n / secs:10,.0f} draws/s")
-    for n in [100_000] + ([1_000_000] if large else []):
-        secs, _ = timed(run_mc, sc, n, seed=1, chunk_size=10_000, workers=2)
-        results["chain"].append(
-            {"draws": n, "workers": 2, "seconds": secs, "draws_per_s": n / secs}
-        )
-        print(f"chain {n:>9,} draws, 2 workers : {secs:8.2f} s  {n / secs:10,.0f} draws/s")
-    # (b) per-draw loop on a subsample
-    k = 30
-    secs_loop, _ = timed(lambda: [chain.compute(1, seed=i) for i in range(k)])
+    # (b) the same draws as a loop of single-draw runs (a subsample), against the
+    # vectorised chain in one process (the 100,000-draw row above: run_mc, 1 process)
+    from aiinfra.uncertainty import sample_parameters, slice_parameters
+
+    params = sample_parameters(sc, 1_000, seed=1)
+    k = 50
+    secs_loop, _ = timed(
+        lambda: [chain.compute(params=slice_parameters(params, i, i + 1)) for i in range(k)]
+    )
     per_loop = secs_loop / k
-    secs_vec, _ = timed(chain.compute, 10_000, seed=2)
-    per_vec = secs_vec / 10_000
+    vec = next(r for r in results["chain"] if r["draws"] == 100_000 and r["workers"] == 1)
+    per_vec = vec["seconds"] / vec["draws"]
     results["loop"] = {
         "per_draw_loop_s": per_loop,
         "per_draw_vectorised_s": per_vec,
         "ratio": per_loop / per_vec,
+        "ratio_2_workers": per_loop
+        / (
+            1.0
+            / next(
+                r["draws_per_s"]
+                for r in results["chain"]
+                if r["draws"] == 100_000 and r["workers"] == 2
+            )
+        ),
     }
     print(
-        f"per draw: loop {per_loop * 1e3:.2f} ms, vectorised {per_vec * 1e6:.1f} us, "
-        f"ratio {per_loop / per_vec:,.0f}x"
+        f"per draw: loop {per_loop * 1e3:.2f} ms, vectorised (1 process) {per_vec * 1e6:.1f} us: "
+        f"{per_loop / per_vec:,.0f}x (2 workers: {results['loop']['ratio_2_workers']:,.0f}x)"
     )
     # (c) Sobol with ~100k evaluations
-    secs, res = timed(scenario_sobol, sc, "arr_usd", 2030, n=4096, seed=0)
-    results["sobol"] = {"evaluations": res["evaluations"], "seconds": secs}
-    print(f"sobol: {res['evaluations']:,} evaluations in {secs:.1f} s")
-    # (d) peak memory per draw
+    secs, res = timed(scenario_sobol, sc, "arr_usd", 2030, n=4096, seed=0, workers=2)
+    results["sobol"] = {"evaluations": res["evaluations"], "seconds": secs, "workers": 2}
+    print(f"sobol: {res['evaluations']:,} evaluations in {secs:.1f} s (2 workers)")
+    # (d) memory per draw: outputs, and the chain's peak while computing one chunk
+    out = chain.compute(2_000, seed=3)
+    out_bytes = sum(v.nbytes for v in out.values()) / 2_000
     tracemalloc.start()
-    chain.compute(10_000, seed=3)
+    chain.compute(2_000, seed=3)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    results["memory"] = {"peak_bytes_per_draw": peak / 10_000}
-    print(f"peak memory: {peak / 10_000 / 1e3:.1f} kB per draw")
+    results["memory"] = {"output_bytes_per_draw": out_bytes, "peak_bytes_per_draw": peak / 2_000}
+    print(
+        f"memory per draw: outputs {out_bytes / 1e3:.1f} kB (float64), "
+        f"peak while computing a chunk {peak / 2_000 / 1e3:.1f} kB"
+    )
     # (e) rerun after changing one parameter
     changed = aiinfra.load_scenario(sc, ["power.grid_lead_years=5"])
     secs, _ = timed(lambda: Chain(changed).compute(1_000, seed=4))
     results["rerun_1000"] = {"seconds": secs}
     print(f"1,000-draw rerun after one change: {secs * 1e3:.0f} ms")
-    out = Path(__file__).with_name("results.json")
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"wrote {out}")
+    path = HERE / "results.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "--one":
+        store_arg = sys.argv[4] if len(sys.argv) > 4 else None
+        print(json.dumps(one_run(int(sys.argv[2]), int(sys.argv[3]), store_arg)))
+    else:
+        main()
