@@ -16,7 +16,11 @@ __all__ = ["contract", "dot_last", "next_year", "per_year_contract", "previous_y
 
 def _rows_first(x: np.ndarray) -> np.ndarray:
     """(..., t) -> contiguous (t, n): each slice ``[t]`` is one contiguous vector."""
-    return np.ascontiguousarray(x.reshape(-1, x.shape[-1]).T)
+    flat = x.reshape(-1, x.shape[-1])
+    out = np.empty(flat.shape[::-1], dtype=flat.dtype)
+    for a in range(0, flat.shape[0], 512):  # blocked: ~2x faster than one strided copy
+        out[:, a : a + 512] = flat[a : a + 512].T
+    return out
 
 
 def _rows_last(out: np.ndarray, lead: tuple[int, ...]) -> np.ndarray:
@@ -53,7 +57,7 @@ def per_year_contract(x: np.ndarray, table: np.ndarray) -> np.ndarray:
     """(draw, year, t) x (year, t, k) -> (draw, year, k), summed over t in fixed order."""
     draws, years, _ = x.shape
     used = np.any(table != 0, axis=0)  # (t, k)
-    xt = np.ascontiguousarray(np.moveaxis(x, -1, 0))  # (t, draw, year)
+    xt = _rows_first(x).reshape(x.shape[-1], draws, years)  # (t, draw, year)
     weights = np.moveaxis(table, 0, -1)  # (t, k, year)
     out = np.zeros((table.shape[2], draws, years))
     buf = np.empty((draws, years))
