@@ -252,10 +252,16 @@ def run_mc(
         chain = Chain(scenario)
         params = sample_parameters(scenario, draws, seed=seed, sampler=sampler)
         bounds = chunk_bounds(draws, chunk_size)
-        shapes = output_shapes(chain, params)
         attrs = chain.attrs(draws, seed, sampler)
         use_dask = scheduler is not None or (workers > 1 and backend == "dask")
         forked = workers > 1 and not use_dask
+        first = None
+        if store is None and workers <= 1 and not use_dask:  # the first chunk gives the shapes
+            a, b = bounds[0]
+            first = chain.compute(params=slice_parameters(params, a, b))
+            shapes = {k: v.shape[1:] for k, v in first.items()}
+        else:  # a one-draw probe: the first chunk runs on a worker
+            shapes = output_shapes(chain, params)
         if store is None:
             sink: MemorySink | ZarrSink = MemorySink(shapes, draws, dtype, shared=forked)
         else:
@@ -267,6 +273,12 @@ def run_mc(
         try:
             if use_dask:
                 _run_dask(scenario, params, bounds, sink, workers, scheduler, progress, draws)
+            elif first is not None:
+                sink.write(*bounds[0], first)
+                del first
+                if progress is not None:
+                    progress(bounds[0][1], draws)
+                _run_chunks(chain, params, bounds[1:], sink.write, 1, progress, draws, bounds[0][1])
             else:
                 _run_chunks(chain, params, bounds, sink.write, workers, progress, draws)
         except BaseException:
@@ -314,15 +326,16 @@ def _run_chunks(
     workers: int,
     progress: Callable[[int, int], None] | None,
     draws: int,
+    done: int = 0,
 ) -> list[Any]:
     """``consume(start, stop, outputs)`` for every chunk, in this process or on forked
-    workers (which inherit the chain and the design); results in chunk order."""
+    workers (which inherit the chain and the design); results in chunk order.
+    ``progress(done, draws)`` counts from ``done`` draws already finished."""
     ctx = None
     if workers > 1:
         with contextlib.suppress(ValueError):  # no fork on this platform: run here
             ctx = multiprocessing.get_context("fork")
     results: list[Any] = [None] * len(bounds)
-    done = 0
     if ctx is None:
         for i, (a, b) in enumerate(bounds):
             results[i] = consume(a, b, chain.compute(params=slice_parameters(params, a, b)))

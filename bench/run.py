@@ -28,6 +28,7 @@ import numpy as np
 
 import aiinfra
 from aiinfra.chain import Chain
+from aiinfra.montecarlo import run_mc
 from aiinfra.sensitivity import scenario_sobol
 
 HERE = Path(__file__).resolve().parent
@@ -84,6 +85,9 @@ def run_child(draws: int, workers: int, store: bool) -> dict[str, float]:
 
 
 def main() -> None:
+    from aiinfra.memory import keep_freed_memory
+
+    keep_freed_memory()  # as the CLI and the dashboard processes do
     quick = "--quick" in sys.argv
     sc = aiinfra.load_scenario("base")
     chain = Chain(sc)
@@ -151,11 +155,15 @@ def main() -> None:
         f"memory per draw: outputs {out_bytes / 1e3:.1f} kB (float64), "
         f"peak while computing a chunk {peak / 2_000 / 1e3:.1f} kB"
     )
-    # (e) rerun after changing one parameter
-    changed = aiinfra.load_scenario(sc, ["power.grid_lead_years=5"])
-    secs, _ = timed(lambda: Chain(changed).compute(1_000, seed=4))
-    results["rerun_1000"] = {"seconds": secs}
-    print(f"1,000-draw rerun after one change: {secs * 1e3:.0f} ms")
+    # (e) what the dashboard does when a knob moves: a 1,000-draw run_mc of the changed
+    # scenario (after a first change has warmed the per-scenario caches); median of 5
+    times = []
+    for k in range(6):
+        changed = aiinfra.load_scenario(sc, [f"power.grid_lead_years={4 + 0.5 * k}"])
+        secs, _ = timed(run_mc, changed, 1_000, seed=4)
+        times.append(secs)
+    results["rerun_1000"] = {"seconds": float(np.median(times[1:])), "all_seconds": times}
+    print(f"1,000-draw rerun after one change: {np.median(times[1:]) * 1e3:.0f} ms (median)")
     path = HERE / "results.json"
     path.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {path}")
