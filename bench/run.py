@@ -43,7 +43,6 @@ def timed(fn, *args, **kwargs):
 def one_run(draws: int, workers: int, store: str | None) -> dict[str, float]:
     """Child process: one timed run_mc, set up as `aiinfra mc` runs it; prints JSON."""
     from aiinfra.memory import keep_freed_memory
-    from aiinfra.montecarlo import run_mc
 
     keep_freed_memory()  # as aiinfra.cli.main does
 
