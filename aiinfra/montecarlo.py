@@ -186,8 +186,17 @@ def _fork_chunk(start: int, stop: int) -> Any:
     return consume(start, stop, chain.compute(params=slice_parameters(params, start, stop)))
 
 
+_DASK_CHAINS: dict[str, Chain] = {}  # per worker process: one Chain per scenario
+
+
 def _dask_chunk(scenario: Scenario, params: Any, sink: ZarrSink | None, start: int) -> Any:
-    arrays = Chain(scenario).compute(params=params)
+    _worker_init()  # idempotent: the same memory settings as forked workers
+    key = scenario.model_dump_json()
+    chain = _DASK_CHAINS.get(key)
+    if chain is None:
+        _DASK_CHAINS.clear()
+        chain = _DASK_CHAINS[key] = Chain(scenario)
+    arrays = chain.compute(params=params)
     if sink is None:
         return arrays
     stop = start + next(iter(arrays.values())).shape[0]
@@ -406,10 +415,11 @@ def _run_dask(
         client = Client(cluster)
     remote_sink = sink if isinstance(sink, ZarrSink) else None
     try:
+        shared = client.scatter(scenario, broadcast=True)  # sent once, not once per chunk
         futures = [
             client.submit(
                 _dask_chunk,
-                scenario,
+                shared,
                 slice_parameters(params, a, b),
                 remote_sink,
                 a,
