@@ -217,7 +217,9 @@ def _compact(x: np.ndarray) -> np.ndarray:
 
     Per-type requirements then broadcast instead of being built per draw.
     """
-    return x[:1] if x.size and np.all(x == x[0]) else x
+    if x.size and (x.strides == (0,) or np.all(x == x[0])):  # zero-stride: a constant
+        return x[:1]
+    return x
 
 
 def manufacturing(
