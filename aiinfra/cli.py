@@ -732,6 +732,9 @@ def calibrate(
         Path | None, typer.Option("--history", help="Observations CSV (default: shipped).")
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
+    workers: Annotated[
+        int, typer.Option("--workers", help="Worker processes (chunks of draws in parallel).")
+    ] = 1,
     sets: SetOpt = None,
     force: ForceOpt = False,
 ) -> None:
@@ -743,10 +746,12 @@ def calibrate(
 
     if not 10 <= draws <= MAX_MC_DRAWS:
         _fail([f"--draws: {draws} is not allowed; use 10 to {MAX_MC_DRAWS}"])
+    if not 1 <= workers <= 64:
+        _fail([f"--workers: {workers} is not allowed; use 1 to 64"])
     _check_out(out, force)
     sc = _load(scenario, sets)
     obs = cal.load_history(history)
-    ds = run_mc(sc, draws, seed=seed)
+    ds = run_mc(sc, draws, seed=seed, workers=workers)
     w = cal.importance_weights(cal.log_likelihood(ds, obs))
     ess = cal.effective_sample_size(w)
     params = sample_parameters(sc, draws, seed=seed, sampler=sc.uncertainty.sampler)
@@ -760,7 +765,7 @@ def calibrate(
         if year in ds["year"].values:
             samples[f"{name}[{year}]"] = ds[name].sel(year=year).values.reshape(draws, -1).sum(1)
     table_rows = cal.prior_posterior(samples, w)
-    write_outputs(ds, out, quantiles=MC_QUANTILES, weights=w)
+    write_outputs(ds, out, quantiles=MC_QUANTILES, weights=w, workers=workers)
     atomic_write_bytes(
         out / "weights.csv",
         ("draw,weight\n" + "".join(f"{i},{x:.10g}\n" for i, x in enumerate(w))).encode(),
