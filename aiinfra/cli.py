@@ -7,6 +7,7 @@ Set ``AIINFRA_DEBUG=1`` to see tracebacks of unexpected internal errors.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -646,7 +647,14 @@ def mc(
             dtype=dtype,
             progress=lambda done, total: bar.update(task, completed=done),
         )
-        paths = write_outputs(ds, out, quantiles=MC_QUANTILES, store=zarr_path, workers=workers)
+        bar.stop()
+        status = (
+            err_console.status("summary: mean and quantiles of every variable and year")
+            if draws >= 20_000 and sys.stderr.isatty()
+            else contextlib.nullcontext()
+        )
+        with status:
+            paths = write_outputs(ds, out, quantiles=MC_QUANTILES, store=zarr_path, workers=workers)
     _print_headline(ds)
     out_console.print(f"wrote {paths['results']} and {paths['summary']}")
 
