@@ -341,6 +341,7 @@ class Chain:
             response=p.fleet.capacity_response,
             backlog_decay=p.fleet.backlog_cancel,
             orders=plan["shipments_total"],
+            max_waiting=p.fleet.max_waiting_years,
         )
 
     def _fleet(
@@ -365,12 +366,17 @@ class Chain:
         )
         ship = f["shipments"]
         if supply is not None:
+            # manufacturing layers carry the shipments, data centres and power the deployments
+            n_flow = supply.flow.shape[-1]
+            used = np.repeat(sum_last(ship)[..., None], f["supportable"].shape[-1], axis=-1)
+            used[..., n_flow:] = sum_last(f["deployments"])[..., None]
             with np.errstate(divide="ignore", invalid="ignore"):
-                util = np.where(
-                    f["supportable"] > 0, sum_last(ship)[..., None] / f["supportable"], np.inf
-                )
+                util = np.where(f["supportable"] > 0, used / f["supportable"], np.inf)
             out["_lp_extra"] = f["extra"]
             out.update(
+                deployments=f["deployments"],
+                deployments_total=sum_last(f["deployments"]),
+                xpus_waiting_power=f["inventory"],
                 xpus_supportable=f["supportable"],
                 shipments_desired=f["desired"],
                 backlog=f["backlog"],
@@ -615,7 +621,8 @@ class Chain:
         # XPUs supportable per year by data-centre shells and by power
         w_new = dot_last(ship, tdp) * host[:, 0, None] / np.maximum(sum_last(ship), 1e-9)
         w_new = w_new * pue / 1e6  # facility MW per new XPU
-        survivors_mw = demand_mw - sum_last(ship) * w_new
+        new_units = out["deployments_total"] if "deployments_total" in out else sum_last(ship)
+        survivors_mw = demand_mw - new_units * w_new
         out.update(
             it_power_w=it_w,
             facility_power_w=fac_w,

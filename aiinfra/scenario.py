@@ -333,6 +333,13 @@ class FleetSection(Section):
         description="Half-life of the fleet gap (installed / physics need at the last "
         "history year) after history ends.",
     )
+    max_waiting_years: Q("year", ge=0, le=5) = Field(
+        0.5,
+        description="Largest stock of shipped XPUs buyers hold waiting for data-centre "
+        "space or power, in years of what can be energised (assumption: late 2025 reports "
+        "of accelerators in inventory that could not be plugged in, e.g. Microsoft's CEO "
+        "in Nov 2025; solver).",
+    )
 
 
 class FabSection(Section):

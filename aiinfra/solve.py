@@ -219,7 +219,7 @@ def bottleneck(
         index=i,
         draw=draw,
         installed=out["installed_base"][draw, j],
-        shipments=ship,
+        shipments=out["deployments"][draw, j],  # this year's energised units
         want=want,
         mix=chain._mix[i],
         nodes=list(NODE_FAMILIES),

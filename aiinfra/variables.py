@@ -263,6 +263,32 @@ register(
 )
 register("backlog", "device/year", DY, "solve", "Unmet XPU demand (backlog)")
 register(
+    "deployments",
+    "device/year",
+    DYA,
+    "solve",
+    "XPUs energised by type",
+    "Shipped XPUs that data centres and power put into service in the year (this year's "
+    "shipments plus chips waiting from earlier years, as far as energised capacity allows).",
+)
+register(
+    "deployments_total",
+    "device/year",
+    DY,
+    "solve",
+    "XPUs energised, all types",
+    "Shipments flow into the installed base through deployments.",
+)
+register(
+    "xpus_waiting_power",
+    "device",
+    DY,
+    "solve",
+    "Shipped XPUs waiting for data-centre space or power",
+    "Stock at the end of the year: vendors ship what is ordered and can be made; chips "
+    "without energised capacity wait, and buyers net them out of new orders.",
+)
+register(
     "binding_layer",
     "1",
     DY,

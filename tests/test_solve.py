@@ -79,11 +79,27 @@ KNOBS = {
 def test_solver_invariants(knobs, seed):
     ds = aiinfra.run("base", draws=8, seed=seed, overrides={k: v for k, v in knobs.items()})
     ship = ds.shipments_total.values
+    dep = ds.deployments_total.values
+    wait = ds.xpus_waiting_power.values
     want = ds.shipments_desired.values
-    assert np.all(ship <= want * (1 + 1e-9) + 1e-6)  # deployed <= demand + backlog
+    assert np.all(ship <= want * (1 + 1e-9) + 1e-6)  # shipped <= demand + backlog
     modelled = ds.year.values >= 2026
     sup = ds.xpus_supportable.values[:, modelled]
-    assert np.all(ship[:, modelled, None] <= sup * (1 + 1e-9) + 1e-6)  # <= every layer
+    mw_layers = [list(ds.layer.values).index(k) for k in ("dc", "power")]
+    flow = [k for k in range(sup.shape[-1]) if k not in mw_layers]
+    tol = 1 + 1e-9
+    # manufacturing and optics carry the shipments; data centres and power the deployments
+    assert np.all(ship[:, modelled, None] <= sup[..., flow] * tol + 1e-6)
+    assert np.all(dep[:, modelled, None] <= sup[..., mw_layers] * tol + 1e-6)
+    # chips waiting for power: a stock that balances shipments and deployments
+    assert np.all(wait >= -1e-6)
+    before = np.concatenate([np.zeros_like(wait[:, :1]), wait[:, :-1]], axis=1)
+    np.testing.assert_allclose(
+        (before + ship - dep)[:, modelled], wait[:, modelled], rtol=1e-9, atol=1e-3
+    )
+    # buyers hold at most max_waiting_years (at most 1.0 in base) of what can be energised
+    mw_units = sup[..., mw_layers].min(axis=-1)
+    assert np.all(wait[:, modelled] <= 1.0 * mw_units * tol + 1e-3)
     assert np.all(ds.tokens_served.values <= ds.tokens_total.values * (1 + 1e-12))
     assert np.all(ds.capex_usd.values >= 0)
     for name in ds.data_vars:

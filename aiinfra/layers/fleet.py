@@ -55,6 +55,9 @@ class Supply:
         Share of unmet demand cancelled each year [1].
     orders : ndarray, (draw, year)
         XPUs the demand path would ship (new orders each year) [units/yr].
+    max_waiting : ndarray, (draw,)
+        Largest stock of shipped XPUs buyers hold waiting for data-centre space or
+        power, in years of what can be energised [yr].
     """
 
     flow: np.ndarray
@@ -64,6 +67,7 @@ class Supply:
     response: np.ndarray
     backlog_decay: np.ndarray
     orders: np.ndarray
+    max_waiting: np.ndarray
 
 
 def survival(age: Any, lifetime: Any, shape: float = WEIBULL_SHAPE) -> np.ndarray:
@@ -131,6 +135,7 @@ def stock_flow(
     lt = lifetime[:, None]
     # year-major inside the loop: each year's (draw, type) slice is contiguous
     ship = np.zeros((n_year, n_draw, n_type))
+    dep = ship  # deployments: the shipments themselves unless chips wait for power
     inst = np.zeros_like(ship)
     need = np.ascontiguousarray(need.transpose(1, 0, 2))
     vint = np.zeros((n_draw, n_year, n_year))
@@ -152,6 +157,9 @@ def stock_flow(
         backlog = np.zeros((n_draw, n_year))
         binding = np.full((n_draw, n_year), float(n_layer))
         carried = np.zeros(n_draw)
+        dep = np.zeros_like(ship)
+        inv = np.zeros((n_draw, n_type))  # shipped, not yet energised, by type
+        inventory = np.zeros((n_draw, n_year))
     # survival by age, computed once: vintages shipped mid-year, the initial stock older
     s_age = survival(np.arange(n_year + 1) + 0.5, lt)  # (draw, age)
     s_init = survival(np.arange(n_year) + initial_age + 1.0, lt)  # (draw, year)
@@ -162,9 +170,9 @@ def stock_flow(
         if i:
             s = s_age[:, i - np.arange(i)]  # (draw, vintage)
             vint[:, i, :i] = ship_tot[:, :i] * s
-            older = ship[0] * s[:, 0, None]
+            older = dep[0] * s[:, 0, None]
             for v in range(1, i):  # the same order as a sum over the vintage axis
-                older += ship[v] * s[:, v, None]
+                older += dep[v] * s[:, v, None]
             surv = surv + older
         if i > last_hist:
             gap[:, i] = 1.0 + (gap0 - 1.0) * np.exp2(-(i - last_hist) / gap_halflife)
@@ -178,7 +186,8 @@ def stock_flow(
             # new units, grossed up for attrition in their first half year
             x = np.maximum(0.0, 1.0 - covered) / per_unit / survival(0.5, lifetime)
         if supply is not None:
-            want = x if hist_rows[i] else supply.orders[:, i] + carried
+            # buyers net the chips they already hold but cannot power yet out of new orders
+            want = x if hist_rows[i] else np.maximum(supply.orders[:, i] + carried - inv.sum(-1), 0)
             mw_unit = supply.mw_per_unit[:, i]  # (draw, type)
             new_mw = dot_last(mix[i][None, :], mw_unit)
             free_mw = supply.mw[:, i] + extra[:, i, n_flow:] * new_mw[:, None]
@@ -190,23 +199,46 @@ def stock_flow(
                 ],
                 axis=-1,
             )
-            deployed, binding[:, i] = deploy(want, sup)
             sup_out[:, i] = sup
             desired[:, i] = want
-            if not hist_rows[i]:
-                x = deployed
+            if hist_rows[i]:
+                binding[:, i] = deploy(want, sup)[1]
+                ship[i] = dep[i] = x[:, None] * mix[i][None, :]
+            else:
+                # vendors ship what is ordered and can be made; data centres and power then
+                # energise what they can of it plus the chips waiting from earlier years
+                mw_units = sup[:, n_flow:].min(axis=-1)
+                mw_bind = n_flow + sup[:, n_flow:].argmin(axis=-1)
+                # buyers stop taking chips once the stock waiting for power would exceed
+                # max_waiting years of what can be energised
+                room = np.maximum(mw_units * (1.0 + supply.max_waiting) - sum_last(inv), 0.0)
+                x, ship_bind = deploy(want, np.concatenate([sup[:, :n_flow], room[:, None]], -1))
+                ship_bind = np.where(ship_bind == n_flow, mw_bind, ship_bind)  # room: MW
+                ship[i] = x[:, None] * mix[i][None, :]
+                avail = inv + ship[i]
+                avail_tot = sum_last(avail)
+                energised = np.minimum(avail_tot, mw_units)
+                share = np.where(avail_tot > 0, energised / np.maximum(avail_tot, 1e-300), 1.0)
+                dep[i] = avail * share[:, None]
+                inv = avail - dep[i]
+                inventory[:, i] = sum_last(inv)
+                # binding: the MW layer when chips wait, else what limited shipments
+                binding[:, i] = np.where(
+                    energised < avail_tot * (1 - 1e-12),
+                    mw_bind,
+                    np.where(x < want, ship_bind, float(n_layer)),
+                )
                 carried = (want - x) * (1.0 - supply.backlog_decay)
                 backlog[:, i] = want - x
                 gap_l = np.maximum(want[:, None] - sup, 0.0) * supply.response[:, None]
                 extra[:, i + 1 : i + 2 + MAX_LAG] += gap_l[:, None, :] * lags
-            ship[i] = x[:, None] * mix[i][None, :]
         elif not hist_rows[i]:
             ship[i] = x[:, None] * mix[i][None, :]
-        inst[i] = surv + ship[i] * s_age[:, :1]
-        ship_tot[:, i] = sum_last(ship[i])
+        inst[i] = surv + dep[i] * s_age[:, :1]
+        ship_tot[:, i] = sum_last(dep[i])
         vint[:, i, i] = ship_tot[:, i] * s_age[:, 0]
         cover[:, i] = (inst[i] / eff_need).sum(axis=-1)
-        retire[:, i] = np.maximum(prev_total + sum_last(ship[i]) - sum_last(inst[i]), 0)
+        retire[:, i] = np.maximum(prev_total + sum_last(dep[i]) - sum_last(inst[i]), 0)
         prev_total = sum_last(inst[i])
         if hist_rows[i]:  # history: the gap is what the built fleet exceeds the physics by
             gap[:, i] = np.maximum(cover[:, i], 1.0)
@@ -222,6 +254,8 @@ def stock_flow(
     }
     if supply is not None:
         out.update(
+            deployments=np.ascontiguousarray(dep.transpose(1, 0, 2)),
+            inventory=inventory,
             desired=desired,
             backlog=backlog,
             supportable=sup_out,
