@@ -398,7 +398,9 @@ def bottleneck(
     summary = {
         "year": year,
         "solver_binding": b["solver_binding"],
+        "shipped_units": b["shipped"],
         "deployed_units": b["deployed"],
+        "waiting_units": b["waiting"],
         "desired_units": b["desired"],
         "lp_tokens_per_s": res.tokens_per_s,
         "usd_per_mtok": b["usd_per_mtok"],
@@ -408,8 +410,9 @@ def bottleneck(
         sys.stdout.write(json.dumps(summary) + "\n")
         return
     title = (
-        f"{sc.name} {year}: solver binding layer = {b['solver_binding']}; deployed "
-        f"{b['deployed'] / 1e6:,.1f} M of {b['desired'] / 1e6:,.1f} M XPUs desired"
+        f"{sc.name} {year}: solver binding layer = {b['solver_binding']}; shipped "
+        f"{b['shipped'] / 1e6:,.1f} M of {b['desired'] / 1e6:,.1f} M XPUs desired, deployed "
+        f"{b['deployed'] / 1e6:,.1f} M, {b['waiting'] / 1e6:,.1f} M waiting for power"
     )
     table = Table(title=title)
     for col in (

@@ -238,7 +238,9 @@ def bottleneck(
         "usd_per_mtok": price,
         "shadow_usd_per_year": res.shadow * SECONDS_PER_YEAR * price / 1e6,
         "solver_binding": names[binding],
-        "deployed": float(ship.sum()),
+        "shipped": float(ship.sum()),
+        "deployed": float(out["deployments"][draw, j].sum()),
+        "waiting": float(out["xpus_waiting_power"][draw, j]),
         "desired": want,
         "mix": mix,
     }

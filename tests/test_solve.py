@@ -174,3 +174,25 @@ def test_bottleneck_cli():
     assert out["solver_binding"] in (*solve.LAYERS, "demand")
     res = runner.invoke(app, ["bottleneck", "--year", "1990"])
     assert res.exit_code == 2 and "--year" in res.stderr
+
+
+def test_chips_wait_for_power_within_the_buyers_tolerance():
+    # data-centre space binds 2026-27 in base: vendors ship more than can be energised
+    ds = aiinfra.run("base")
+    ship = ds.shipments_total.sel(year=2026).values[0]
+    dep = ds.deployments_total.sel(year=2026).values[0]
+    wait = ds.xpus_waiting_power.sel(year=2026).values[0]
+    assert ship > dep > 0 and wait == pytest.approx(ship - dep, rel=1e-9)
+    assert str(ds.binding.values[int(ds.binding_layer.sel(year=2026).values[0])]) == "dc"
+    # buyers who hold no idle chips: shipments are what can be energised
+    none = aiinfra.run("base", overrides={"fleet.max_waiting_years": 0.0})
+    modelled = none.year.values >= 2026
+    np.testing.assert_allclose(
+        none.shipments_total.values[:, modelled],
+        none.deployments_total.values[:, modelled],
+        rtol=1e-9,
+    )
+    assert np.all(none.xpus_waiting_power.values < 1e-3)
+    # more tolerance never ships less
+    more = aiinfra.run("base", overrides={"fleet.max_waiting_years": 1.0})
+    assert more.shipments_total.sel(year=2026).values[0] >= ship * (1 - 1e-12)

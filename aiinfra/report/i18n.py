@@ -14,6 +14,7 @@ LABELS: dict[str, dict[str, str]] = {
     "seed": {"en": "seed figure", "de": "Seed-Wert"},
     "demand_path": {"en": "demand path (orders)", "de": "Nachfragepfad (Bestellungen)"},
     "deployed": {"en": "deployed", "de": "installiert"},
+    "shipped": {"en": "shipped", "de": "ausgeliefert"},
     "f1": {
         "en": "ARR of leading LLM providers (bn USD)",
         "de": "ARR der führenden LLM-Anbieter (Mrd. USD)",

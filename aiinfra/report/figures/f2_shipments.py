@@ -1,11 +1,11 @@
-"""Seed figure 2: XPU unit shipments (demand path and deployed)."""
+"""Seed figure 2: XPU unit shipments (demand path and shipped)."""
 
 from aiinfra.report.charts import Context, fan
 from aiinfra.report.i18n import t
 
 
 def build(ctx: Context):
-    """Fan of orders (demand path) with the deployed median dashed; seed 5 M and 25 M."""
+    """Fan of orders (demand path) with the shipped median dashed; seed 5 M and 25 M."""
     ds = ctx.ds
     return fan(
         ctx,
@@ -13,5 +13,5 @@ def build(ctx: Context):
         scale=1e-6,
         title_key="f2",
         seed=[(2023, 5), (2027, 25)],
-        extra_line=(t("deployed", ctx.lang), ds["shipments_total"]),
+        extra_line=(t("shipped", ctx.lang), ds["shipments_total"]),
     )
