@@ -373,8 +373,8 @@ class Chain:
             with np.errstate(divide="ignore", invalid="ignore"):
                 util = np.where(f["supportable"] > 0, used / f["supportable"], np.inf)
             out["_lp_extra"] = f["extra"]
+            out["_lp_deployments"] = f["deployments"]  # by type: for the LP only
             out.update(
-                deployments=f["deployments"],
                 deployments_total=sum_last(f["deployments"]),
                 xpus_waiting_power=f["inventory"],
                 xpus_supportable=f["supportable"],

@@ -165,8 +165,11 @@ class ZarrSink:
             raise ValueError(msg)
         codec = self.codec()
         for name, v in arrays.items():
-            block = np.zeros((self.chunk, *v.shape[1:]), dtype=self.dtype)
-            block[: stop - start] = v
+            if stop - start == self.chunk:
+                block = np.ascontiguousarray(v, dtype=self.dtype)
+            else:  # the last chunk is padded to the full chunk shape (Zarr v2)
+                block = np.zeros((self.chunk, *v.shape[1:]), dtype=self.dtype)
+                block[: stop - start] = v
             key = ".".join([str(start // self.chunk)] + ["0"] * (v.ndim - 1))
             (self.path / name / key).write_bytes(codec.encode(block))
 

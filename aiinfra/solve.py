@@ -219,7 +219,7 @@ def bottleneck(
         index=i,
         draw=draw,
         installed=out["installed_base"][draw, j],
-        shipments=out["deployments"][draw, j],  # this year's energised units
+        shipments=chain.internals["_lp_deployments"][draw, i],  # this year's energised units
         want=want,
         mix=chain._mix[i],
         nodes=list(NODE_FAMILIES),
@@ -239,7 +239,7 @@ def bottleneck(
         "shadow_usd_per_year": res.shadow * SECONDS_PER_YEAR * price / 1e6,
         "solver_binding": names[binding],
         "shipped": float(ship.sum()),
-        "deployed": float(out["deployments"][draw, j].sum()),
+        "deployed": float(out["deployments_total"][draw, j]),
         "waiting": float(out["xpus_waiting_power"][draw, j]),
         "desired": want,
         "mix": mix,

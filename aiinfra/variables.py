@@ -263,15 +263,6 @@ register(
 )
 register("backlog", "device/year", DY, "solve", "Unmet XPU demand (backlog)")
 register(
-    "deployments",
-    "device/year",
-    DYA,
-    "solve",
-    "XPUs energised by type",
-    "Shipped XPUs that data centres and power put into service in the year (this year's "
-    "shipments plus chips waiting from earlier years, as far as energised capacity allows).",
-)
-register(
     "deployments_total",
     "device/year",
     DY,
