@@ -149,9 +149,9 @@ def stock_flow(
     if supply is not None:
         n_flow = supply.flow.shape[-1]
         n_layer = n_flow + supply.mw.shape[-1]
-        # (draw, lag, layer): share of an order for layer k arriving after each lag
-        lags = np.stack([lag_weights(supply.lead[:, k], MAX_LAG) for k in range(n_layer)], -1)
-        extra = np.zeros((n_draw, n_year + MAX_LAG + 1, n_layer))
+        # (lag, draw, layer): share of an order for layer k arriving after each lag
+        lags = np.stack([lag_weights(supply.lead[:, k], MAX_LAG).T for k in range(n_layer)], -1)
+        extra = np.zeros((n_year + MAX_LAG + 1, n_draw, n_layer))  # year-major
         sup_out = np.zeros((n_draw, n_year, n_layer))
         desired = np.zeros((n_draw, n_year))
         backlog = np.zeros((n_draw, n_year))
@@ -190,11 +190,11 @@ def stock_flow(
             want = x if hist_rows[i] else np.maximum(supply.orders[:, i] + carried - inv.sum(-1), 0)
             mw_unit = supply.mw_per_unit[:, i]  # (draw, type)
             new_mw = dot_last(mix[i][None, :], mw_unit)
-            free_mw = supply.mw[:, i] + extra[:, i, n_flow:] * new_mw[:, None]
+            free_mw = supply.mw[:, i] + extra[i, :, n_flow:] * new_mw[:, None]
             free_mw = free_mw - dot_last(surv, mw_unit)[:, None]
             sup = np.concatenate(
                 [
-                    supply.flow[:, i] + extra[:, i, :n_flow],
+                    supply.flow[:, i] + extra[i, :, :n_flow],
                     np.maximum(free_mw, 0) / new_mw[:, None],
                 ],
                 axis=-1,
@@ -231,7 +231,7 @@ def stock_flow(
                 carried = (want - x) * (1.0 - supply.backlog_decay)
                 backlog[:, i] = want - x
                 gap_l = np.maximum(want[:, None] - sup, 0.0) * supply.response[:, None]
-                extra[:, i + 1 : i + 2 + MAX_LAG] += gap_l[:, None, :] * lags
+                extra[i + 1 : i + 2 + MAX_LAG] += gap_l[None] * lags
         elif not hist_rows[i]:
             ship[i] = x[:, None] * mix[i][None, :]
         inst[i] = surv + dep[i] * s_age[:, :1]
@@ -260,6 +260,6 @@ def stock_flow(
             backlog=backlog,
             supportable=sup_out,
             binding=binding,
-            extra=extra[:, :n_year],
+            extra=np.ascontiguousarray(extra[:n_year].transpose(1, 0, 2)),
         )
     return out
