@@ -143,12 +143,10 @@ def cost_per_mtok(
     per year ``tokens_per_s x seconds per year`` (production rate, already net
     of utilisation). Shapes broadcast to (draw, year, type).
     """
-    annual = (
-        capex_per_xpu_usd / lifetime[:, None, None]
-        + capex_per_xpu_usd * (p.opex_share[:, None, None])
-    )
-    energy = (
-        facility_kw * load_factor[:, None, None] * 8760.0 * p.electricity_usd_per_kwh[:, None, None]
-    )
-    tokens = np.maximum(tokens_per_s, 1e-30) * 365.25 * 86400.0
-    return (annual + energy) / tokens * 1e6
+    seconds = 365.25 * 86400.0
+    # per-draw coefficients first, so the (draw, year, type) arrays see 5 operations
+    per_capex = (1.0 / lifetime + p.opex_share) * (1e6 / seconds)  # (draw,)
+    per_kw = load_factor * 8760.0 * p.electricity_usd_per_kwh * (1e6 / seconds)
+    cost = capex_per_xpu_usd * per_capex[:, None, None]
+    cost += facility_kw * per_kw[:, None, None]
+    return cost / np.maximum(tokens_per_s, 1e-30)
