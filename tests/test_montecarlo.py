@@ -178,3 +178,26 @@ def test_dask_backend_bit_identical(base, in_memory, tmp_path):
     np.testing.assert_array_equal(
         st_["arr_usd"].values, in_memory["arr_usd"].values.astype(np.float32)
     )
+
+
+def test_sobol_evaluations_on_workers_match_one_process(base):
+    from aiinfra.sensitivity import scenario_sobol
+
+    one = scenario_sobol(base, "arr_usd", 2030, n=16, seed=3)
+    two = scenario_sobol(base, "arr_usd", 2030, n=16, seed=3, workers=2)
+    np.testing.assert_array_equal(one["S1"], two["S1"])
+    np.testing.assert_array_equal(one["ST"], two["ST"])
+
+
+def test_map_chunks_reduces_in_draw_order(base):
+    from aiinfra.montecarlo import map_chunks
+    from aiinfra.uncertainty import sample_parameters
+
+    chain = Chain(base)
+    params = sample_parameters(base, 700, seed=2)
+    whole = chain.compute(params=params)["arr_usd"][:, -1]
+    for workers in (1, 2):
+        parts = map_chunks(
+            chain, params, lambda out: out["arr_usd"][:, -1], 700, chunk_size=128, workers=workers
+        )
+        np.testing.assert_array_equal(parts, whole)
