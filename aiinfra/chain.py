@@ -41,7 +41,7 @@ from aiinfra.scenario import OWNERS, DemandSection, Scenario, load_scenario
 from aiinfra.uncertainty import sample_parameters
 from aiinfra.variables import DEMAND_PATH
 
-__all__ = ["MODEL_REGISTRY", "Chain", "run"]
+__all__ = ["MODEL_REGISTRY", "Chain", "binding_share", "run"]
 
 EUV_BEFORE_2019 = 45  # ASML EUV shipments 2010-2018 (ASML annual reports; NXE:3100-3400B)
 HIGH_NA_FROM = 2026
@@ -797,11 +797,15 @@ class Chain:
         """Label raw arrays (adds across-draw summaries such as ``binding_share``)."""
         arrays = dict(arrays)
         draws = next(iter(arrays.values())).shape[0]
-        n_bind = len(LAYERS) + 1
-        onehot = arrays["binding_layer"][..., None] == np.arange(n_bind)
-        arrays["binding_share"] = onehot.mean(axis=0)
+        arrays["binding_share"] = binding_share(arrays["binding_layer"])
         coords = {"draw": np.arange(first_draw, first_draw + draws), **self.coords()}
         return build_dataset(arrays, coords, attrs)
+
+
+def binding_share(binding_layer: np.ndarray) -> np.ndarray:
+    """Share of draws in which each layer binds, (year, binding) [1], from the binding
+    layer index (draw, year)."""
+    return (binding_layer[..., None] == np.arange(len(LAYERS) + 1)).mean(axis=0)
 
 
 @lru_cache(maxsize=32)

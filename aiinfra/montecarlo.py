@@ -28,10 +28,9 @@ from __future__ import annotations
 
 import contextlib
 import mmap
-import multiprocessing
 import shutil
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from aiinfra.chain import LAYERS, Chain
+from aiinfra.chain import Chain, binding_share
+from aiinfra.forking import STATE, forked_pool
 from aiinfra.memory import keep_freed_memory, no_hugepages, set_numpy_hugepages
 from aiinfra.scenario import Scenario
 from aiinfra.uncertainty import MAX_DRAWS, sample_parameters, slice_parameters
@@ -174,10 +174,6 @@ class ZarrSink:
             (self.path / name / key).write_bytes(codec.encode(block))
 
 
-# State inherited by forked workers (set by the parent just before forking).
-_FORK: dict[str, Any] = {}
-
-
 def _worker_init() -> None:
     """Worker processes keep freed memory and skip huge-page requests (faster chunks)."""
     keep_freed_memory()
@@ -185,7 +181,7 @@ def _worker_init() -> None:
 
 
 def _fork_chunk(start: int, stop: int) -> Any:
-    chain, params, consume = _FORK["chain"], _FORK["params"], _FORK["consume"]
+    chain, params, consume = STATE["chain"], STATE["params"], STATE["consume"]
     return consume(start, stop, chain.compute(params=slice_parameters(params, start, stop)))
 
 
@@ -306,9 +302,7 @@ def _finish_store(sink: ZarrSink, final: Path) -> xr.Dataset:
     """Add the across-draw summaries, then move the complete store into place."""
     try:
         part = xr.open_zarr(sink.path, consolidated=False, chunks=None)
-        binding = part["binding_layer"].values
-        n_bind = len(LAYERS) + 1
-        share = np.stack([(binding == k).mean(axis=0) for k in range(n_bind)], axis=-1)
+        share = binding_share(part["binding_layer"].values)
         var = VARIABLES["binding_share"]
         extra = xr.Dataset(
             {"binding_share": xr.Variable(var.dims, share, attrs={"units": var.units})},
@@ -343,35 +337,28 @@ def _run_chunks(
     """``consume(start, stop, outputs)`` for every chunk, in this process or on forked
     workers (which inherit the chain and the design); results in chunk order.
     ``progress(done, draws)`` counts from ``done`` draws already finished."""
-    ctx = None
-    if workers > 1:
-        with contextlib.suppress(ValueError):  # no fork on this platform: run here
-            ctx = multiprocessing.get_context("fork")
     results: list[Any] = [None] * len(bounds)
-    if ctx is None:
-        for i, (a, b) in enumerate(bounds):
-            results[i] = consume(a, b, chain.compute(params=slice_parameters(params, a, b)))
-            done += b - a
-            if progress is not None:
-                progress(done, draws)
-        return results
-    _FORK.update(chain=chain, params=params, consume=consume)
-    try:
-        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init) as pool:
-            futures = {pool.submit(_fork_chunk, a, b): i for i, (a, b) in enumerate(bounds)}
-            try:
-                for fut in as_completed(futures):
-                    i = futures[fut]
-                    results[i] = fut.result()
-                    done += bounds[i][1] - bounds[i][0]
-                    if progress is not None:
-                        progress(done, draws)
-            except BaseException:
-                for fut in futures:
-                    fut.cancel()
-                raise
-    finally:
-        _FORK.clear()
+    state = {"chain": chain, "params": params, "consume": consume}
+    with forked_pool(workers, _worker_init, **state) as pool:
+        if pool is None:
+            for i, (a, b) in enumerate(bounds):
+                results[i] = consume(a, b, chain.compute(params=slice_parameters(params, a, b)))
+                done += b - a
+                if progress is not None:
+                    progress(done, draws)
+            return results
+        futures = {pool.submit(_fork_chunk, a, b): i for i, (a, b) in enumerate(bounds)}
+        try:
+            for fut in as_completed(futures):
+                i = futures[fut]
+                results[i] = fut.result()
+                done += bounds[i][1] - bounds[i][0]
+                if progress is not None:
+                    progress(done, draws)
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
     return results
 
 

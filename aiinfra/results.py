@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from aiinfra.forking import STATE, forked_pool
 from aiinfra.variables import VARIABLES, Variable
 
 __all__ = [
@@ -165,44 +166,17 @@ def summary_table(
     ``workers > 1`` reduces variables on that many forked processes.
     """
     names = sorted(ds.data_vars)
-    if workers > 1 and len(names) > 1:
-        return _summary_forked(ds, names, quantiles, weights, workers)
-    rows: list[dict[str, object]] = []
-    for name in names:
-        rows.extend(_summary_rows(ds[name], quantiles, weights))
-    return rows
-
-
-_FORK_DS: dict[str, object] = {}
+    with forked_pool(workers if len(names) > 1 else 1, summary=(ds, quantiles, weights)) as pool:
+        if pool is None:
+            parts = (_summary_rows(ds[name], quantiles, weights) for name in names)
+        else:  # variables reduced on forked workers, rows back in name order
+            parts = pool.map(_summary_one, names)
+        return [row for part in parts for row in part]
 
 
 def _summary_one(name: str) -> list[dict[str, object]]:
-    ds, quantiles, weights = _FORK_DS["args"]  # type: ignore[misc]
+    ds, quantiles, weights = STATE["summary"]
     return _summary_rows(ds[name], quantiles, weights)
-
-
-def _summary_forked(
-    ds: xr.Dataset,
-    names: list[str],
-    quantiles: tuple[float, ...],
-    weights: np.ndarray | None,
-    workers: int,
-) -> list[dict[str, object]]:
-    """Variables reduced on forked worker processes (rows come back in name order)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    try:
-        ctx = multiprocessing.get_context("fork")
-    except ValueError:
-        return summary_table(ds, quantiles, weights)
-    _FORK_DS["args"] = (ds, quantiles, weights)
-    try:
-        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-            parts = list(pool.map(_summary_one, names))
-    finally:
-        _FORK_DS.clear()
-    return [row for part in parts for row in part]
 
 
 def _summary_rows(
