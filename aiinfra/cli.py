@@ -97,6 +97,9 @@ def _root(
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Write into an existing non-aiinfra directory.")
 ]
+WorkersOpt = Annotated[
+    int, typer.Option("--workers", help="Worker processes (chunks of draws in parallel).")
+]
 
 
 def _check_out(out: Path, force: bool) -> None:
@@ -561,9 +564,7 @@ def mc(
     seed: Annotated[int, typer.Option("--seed", help="Master seed.")] = 0,
     sampler: Annotated[str, typer.Option("--sampler", help="lhs, sobol or random.")] = "lhs",
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
-    workers: Annotated[
-        int, typer.Option("--workers", help="Worker processes (chunks of draws in parallel).")
-    ] = 1,
+    workers: WorkersOpt = 1,
     backend: Annotated[
         str,
         typer.Option(
@@ -674,9 +675,7 @@ def sensitivity(
     method: Annotated[str, typer.Option("--method", help="sobol or tornado.")] = "sobol",
     n: Annotated[int, typer.Option("--n", help="Sobol base sample (power of two).")] = 256,
     seed: Annotated[int, typer.Option("--seed", help="Seed.")] = 0,
-    workers: Annotated[
-        int, typer.Option("--workers", help="Worker processes for the model evaluations.")
-    ] = 1,
+    workers: WorkersOpt = 1,
     sets: SetOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
@@ -743,9 +742,7 @@ def calibrate(
         Path | None, typer.Option("--history", help="Observations CSV (default: shipped).")
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
-    workers: Annotated[
-        int, typer.Option("--workers", help="Worker processes (chunks of draws in parallel).")
-    ] = 1,
+    workers: WorkersOpt = 1,
     sets: SetOpt = None,
     force: ForceOpt = False,
 ) -> None:
