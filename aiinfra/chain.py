@@ -47,8 +47,6 @@ EUV_BEFORE_2019 = 45  # ASML EUV shipments 2010-2018 (ASML annual reports; NXE:3
 HIGH_NA_FROM = 2026
 
 LAYERS = solve.LAYERS
-EUV_BEFORE_2019 = 45  # ASML EUV shipments 2010-2018 (ASML annual reports; NXE:3100-3400B)
-HIGH_NA_FROM = 2026
 
 # layer -> {name: function}; unknown names are rejected with the known list.
 MODEL_REGISTRY: dict[str, Mapping[str, Callable[..., Any]]] = {
