@@ -11,6 +11,7 @@ import contextlib
 import functools
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -102,19 +103,11 @@ WorkersOpt = Annotated[
 ]
 
 
-def _check_out(out: Path, force: bool) -> None:
-    """Refuse output paths that would clobber something that is not ours."""
-    from aiinfra.results import MARKER
+def _claim_out(out: Path, force: bool):
+    """Claim ``--out`` for this command (see :func:`aiinfra.outdir.claim`)."""
+    from aiinfra.outdir import claim
 
-    if out.exists() and not out.is_dir():
-        _fail([f"--out: {out} exists and is not a directory"])
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists() and not force:
-        _fail(
-            [
-                f"--out: {out} is not empty and was not written by aiinfra; "
-                "choose another directory or pass --force"
-            ]
-        )
+    return claim(out, force)
 
 
 def _load(scenario: str, sets: list[str] | None):
@@ -141,17 +134,17 @@ def run(
         _fail([f"--draws: {draws} is not allowed; use 1 to {MAX_RUN_DRAWS}"])
     if seed < 0:
         _fail([f"--seed: {seed} is not allowed; use a non-negative integer"])
-    _check_out(out, force)
     sc = _load(scenario, sets)
-    if draws == 1:
-        ds = Chain(sc).run(draws=1, seed=seed)
-    else:  # chunked: same numbers, bounded temporaries
-        from aiinfra.montecarlo import run_mc
+    with _claim_out(out, force):
+        if draws == 1:
+            ds = Chain(sc).run(draws=1, seed=seed)
+        else:  # chunked: same numbers, bounded temporaries
+            from aiinfra.montecarlo import run_mc
 
-        ds = run_mc(sc, draws, seed=seed)
-    paths = write_outputs(ds, out)
-    _print_headline(ds)
-    out_console.print(f"wrote {paths['results']} and {paths['summary']}")
+            ds = run_mc(sc, draws, seed=seed)
+        paths = write_outputs(ds, out)
+        _print_headline(ds)
+        out_console.print(f"wrote {paths['results']} and {paths['summary']}")
 
 
 def _print_headline(ds) -> None:
@@ -620,47 +613,49 @@ def mc(
         problems.append(f"--seed: {seed} is not allowed; use a non-negative integer")
     if problems:
         _fail(problems)
-    _check_out(out, force)
     sc = _load(scenario, sets)
-    zarr_path = out / "results.zarr" if store else None
-    if zarr_path is not None:
-        out.mkdir(parents=True, exist_ok=True)
-    with (
-        no_hugepages(),
-        Progress(
-            TextColumn("[bold]monte carlo"),
-            BarColumn(),
-            TextColumn("{task.completed:,}/{task.total:,} draws"),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=draws < 20_000 or not sys.stderr.isatty(),
-        ) as bar,
-    ):
-        task = bar.add_task("mc", total=draws)
-        ds = run_mc(
-            sc,
-            draws,
-            seed=seed,
-            sampler=sampler,
-            chunk_size=chunk_size,
-            workers=workers,
-            scheduler=scheduler,
-            backend=backend,
-            store=zarr_path,
-            dtype=dtype,
-            progress=lambda done, total: bar.update(task, completed=done),
-        )
-        bar.stop()
-        status = (
-            err_console.status("summary: mean and quantiles of every variable and year")
-            if draws >= 20_000 and sys.stderr.isatty()
-            else contextlib.nullcontext()
-        )
-        with status:
-            paths = write_outputs(ds, out, quantiles=MC_QUANTILES, store=zarr_path, workers=workers)
-    _print_headline(ds)
-    out_console.print(f"wrote {paths['results']} and {paths['summary']}")
+    with _claim_out(out, force):
+        zarr_path = out / "results.zarr" if store else None
+        if zarr_path is not None:
+            out.mkdir(parents=True, exist_ok=True)
+        with (
+            no_hugepages(),
+            Progress(
+                TextColumn("[bold]monte carlo"),
+                BarColumn(),
+                TextColumn("{task.completed:,}/{task.total:,} draws"),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+                disable=draws < 20_000 or not sys.stderr.isatty(),
+            ) as bar,
+        ):
+            task = bar.add_task("mc", total=draws)
+            ds = run_mc(
+                sc,
+                draws,
+                seed=seed,
+                sampler=sampler,
+                chunk_size=chunk_size,
+                workers=workers,
+                scheduler=scheduler,
+                backend=backend,
+                store=zarr_path,
+                dtype=dtype,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+            bar.stop()
+            status = (
+                err_console.status("summary: mean and quantiles of every variable and year")
+                if draws >= 20_000 and sys.stderr.isatty()
+                else contextlib.nullcontext()
+            )
+            with status:
+                paths = write_outputs(
+                    ds, out, quantiles=MC_QUANTILES, store=zarr_path, workers=workers
+                )
+        _print_headline(ds)
+        out_console.print(f"wrote {paths['results']} and {paths['summary']}")
 
 
 @app.command()
@@ -756,52 +751,56 @@ def calibrate(
         _fail([f"--draws: {draws} is not allowed; use 10 to {MAX_MC_DRAWS}"])
     if not 1 <= workers <= 64:
         _fail([f"--workers: {workers} is not allowed; use 1 to 64"])
-    _check_out(out, force)
     sc = _load(scenario, sets)
-    obs = cal.load_history(history)
-    ds = run_mc(sc, draws, seed=seed, workers=workers)
-    w = cal.importance_weights(cal.log_likelihood(ds, obs))
-    ess = cal.effective_sample_size(w)
-    params = sample_parameters(sc, draws, seed=seed, sampler=sc.uncertainty.sampler)
-    samples = {}
-    for path, _dist, _spec in uncertain_fields(sc):
-        node = params
-        for part in path:
-            node = getattr(node, part)
-        samples[".".join(path)] = node
-    for name, year in (("arr_usd", 2030), ("shipments_total", 2030), ("dc_energy_twh", 2030)):
-        if year in ds["year"].values:
-            samples[f"{name}[{year}]"] = ds[name].sel(year=year).values.reshape(draws, -1).sum(1)
-    table_rows = cal.prior_posterior(samples, w)
-    write_outputs(ds, out, quantiles=MC_QUANTILES, weights=w, workers=workers)
-    atomic_write_bytes(
-        out / "weights.csv",
-        ("draw,weight\n" + "".join(f"{i},{x:.10g}\n" for i, x in enumerate(w))).encode(),
-    )
-    cols = list(table_rows[0]) if table_rows else ["quantity"]
-    lines = [",".join(cols)] + [
-        ",".join(str(r[c]) if isinstance(r[c], str) else f"{r[c]:.6g}" for c in cols)
-        for r in table_rows
-    ]
-    atomic_write_bytes(out / "calibration.csv", ("\n".join(lines) + "\n").encode())
-    table = Table(title=f"calibration: {len(obs)} observations, ESS {ess:,.0f} of {draws:,} draws")
-    for col in ("quantity", "prior p5-p95", "prior p50", "posterior p50", "posterior p5-p95"):
-        table.add_column(col, justify="left" if col == "quantity" else "right")
-    for r in table_rows:
-        table.add_row(
-            r["quantity"],
-            f"{r['prior_p5']:.3g}-{r['prior_p95']:.3g}",
-            f"{r['prior_p50']:.3g}",
-            f"{r['post_p50']:.3g}",
-            f"{r['post_p5']:.3g}-{r['post_p95']:.3g}",
+    with _claim_out(out, force):
+        obs = cal.load_history(history)
+        ds = run_mc(sc, draws, seed=seed, workers=workers)
+        w = cal.importance_weights(cal.log_likelihood(ds, obs))
+        ess = cal.effective_sample_size(w)
+        params = sample_parameters(sc, draws, seed=seed, sampler=sc.uncertainty.sampler)
+        samples = {}
+        for path, _dist, _spec in uncertain_fields(sc):
+            node = params
+            for part in path:
+                node = getattr(node, part)
+            samples[".".join(path)] = node
+        for name, year in (("arr_usd", 2030), ("shipments_total", 2030), ("dc_energy_twh", 2030)):
+            if year in ds["year"].values:
+                samples[f"{name}[{year}]"] = (
+                    ds[name].sel(year=year).values.reshape(draws, -1).sum(1)
+                )
+        table_rows = cal.prior_posterior(samples, w)
+        write_outputs(ds, out, quantiles=MC_QUANTILES, weights=w, workers=workers)
+        atomic_write_bytes(
+            out / "weights.csv",
+            ("draw,weight\n" + "".join(f"{i},{x:.10g}\n" for i, x in enumerate(w))).encode(),
         )
-    out_console.print(table)
-    warning = cal.ess_warning(ess, draws)
-    if warning:
-        err_console.print(f"warning: {warning}", markup=False)
-    out_console.print(
-        f"wrote {out / 'weights.csv'}, {out / 'calibration.csv'} and the weighted summary"
-    )
+        cols = list(table_rows[0]) if table_rows else ["quantity"]
+        lines = [",".join(cols)] + [
+            ",".join(str(r[c]) if isinstance(r[c], str) else f"{r[c]:.6g}" for c in cols)
+            for r in table_rows
+        ]
+        atomic_write_bytes(out / "calibration.csv", ("\n".join(lines) + "\n").encode())
+        table = Table(
+            title=f"calibration: {len(obs)} observations, ESS {ess:,.0f} of {draws:,} draws"
+        )
+        for col in ("quantity", "prior p5-p95", "prior p50", "posterior p50", "posterior p5-p95"):
+            table.add_column(col, justify="left" if col == "quantity" else "right")
+        for r in table_rows:
+            table.add_row(
+                r["quantity"],
+                f"{r['prior_p5']:.3g}-{r['prior_p95']:.3g}",
+                f"{r['prior_p50']:.3g}",
+                f"{r['post_p50']:.3g}",
+                f"{r['post_p5']:.3g}-{r['post_p95']:.3g}",
+            )
+        out_console.print(table)
+        warning = cal.ess_warning(ess, draws)
+        if warning:
+            err_console.print(f"warning: {warning}", markup=False)
+        out_console.print(
+            f"wrote {out / 'weights.csv'}, {out / 'calibration.csv'} and the weighted summary"
+        )
 
 
 @app.command()
@@ -890,10 +889,12 @@ def report(
         _fail([f"--lang: {lang!r} is not allowed; use en or de"])
     if not 2 <= draws <= MAX_MC_DRAWS:
         _fail([f"--draws: {draws} is not allowed; use 2 to {MAX_MC_DRAWS}"])
-    _check_out(out, force)
     sc = _load(scenario, sets)
-    paths = build_report(sc, out, lang=lang, draws=draws, seed=seed)
-    out_console.print(f"wrote {paths['report']} and {len(paths) - 1} figures in {out / 'figures'}")
+    with _claim_out(out, force):
+        paths = build_report(sc, out, lang=lang, draws=draws, seed=seed)
+        out_console.print(
+            f"wrote {paths['report']} and {len(paths) - 1} figures in {out / 'figures'}"
+        )
 
 
 @app.command()
@@ -1011,11 +1012,17 @@ def fab_die(
     out_console.print(table)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: internal errors become one line (exit 1)."""
     from aiinfra.memory import keep_freed_memory
 
     keep_freed_memory()  # a short-lived process: reuse freed pages chunk after chunk
+    # SIGTERM unwinds like Ctrl+C, so partial outputs are removed and locks released
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         app(args=argv)
     except SystemExit:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import mmap
 import shutil
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
@@ -277,8 +278,9 @@ def run_mc(
             tmp = final.with_name(f".{final.name}.partial")
             shutil.rmtree(tmp, ignore_errors=True)
             sink = ZarrSink(tmp, dtype, min(chunk_size, draws), draws, shapes)
-            sink.create(chain, attrs)
         try:
+            if isinstance(sink, ZarrSink):
+                sink.create(chain, attrs)
             if use_dask:
                 _run_dask(scenario, params, bounds, sink, workers, scheduler, progress, draws)
             elif first is not None:
@@ -291,11 +293,22 @@ def run_mc(
                 _run_chunks(chain, params, bounds, sink.write, workers, progress, draws)
         except BaseException:
             if isinstance(sink, ZarrSink):
-                shutil.rmtree(sink.path, ignore_errors=True)
+                _remove_partial(sink.path)
             raise
         if isinstance(sink, MemorySink):
             return chain.dataset(sink.arrays, attrs)
         return _finish_store(sink, final)
+
+
+def _remove_partial(path: Path) -> None:
+    """Remove a partial store, also what zarr's I/O thread may still be finishing."""
+    for _ in range(40):
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            time.sleep(0.05)  # a write in flight on zarr's event-loop thread lands late
+            if not path.exists():
+                return
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _finish_store(sink: ZarrSink, final: Path) -> xr.Dataset:
@@ -319,7 +332,7 @@ def _finish_store(sink: ZarrSink, final: Path) -> xr.Dataset:
         else:
             sink.path.rename(final)
     except BaseException:
-        shutil.rmtree(sink.path, ignore_errors=True)
+        _remove_partial(sink.path)
         raise
     return xr.open_zarr(final, consolidated=False, chunks=None)  # lazy, no dask threads
 

@@ -19,6 +19,7 @@ import numpy as np
 import xarray as xr
 
 from aiinfra.forking import STATE, forked_pool
+from aiinfra.outdir import MARKER
 from aiinfra.variables import VARIABLES, Variable
 
 __all__ = [
@@ -38,7 +39,6 @@ __all__ = [
 ]
 
 QUANTILES = (0.05, 0.5, 0.95)
-MARKER = ".aiinfra-output"
 
 
 def build_dataset(
@@ -295,10 +295,6 @@ def write_outputs(
     csv_data = _csv_bytes(summary_table(ds, quantiles, weights, workers=workers))
     nc = netcdf_bytes(ds) if store is None else None
     out_dir.mkdir(parents=True, exist_ok=True)
-    if (out_dir / MARKER).exists():  # temp files of an earlier run that was killed
-        for stale in out_dir.glob(".*.tmp"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
     paths = {"results": out_dir / "results.nc", "summary": out_dir / "summary.csv"}
     atomic_write_bytes(out_dir / MARKER, b"aiinfra output directory\n")
     if nc is not None:

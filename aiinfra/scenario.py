@@ -10,7 +10,10 @@ wrong types, out-of-range values and wrong dimensions are rejected with a
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import os
+import re
+import stat
+from collections.abc import Hashable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -34,6 +37,7 @@ __all__ = [
 MAX_SCENARIO_BYTES = 1_000_000
 MAX_YEARS = 100
 MAX_YAML_DEPTH = 32
+_KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,63}")
 
 
 YearShares = dict[Annotated[int, Strict(False)], dict[str, float]]
@@ -673,6 +677,9 @@ class Scenario(Section):
         return self.horizon.years
 
 
+_TOP_KEYS = frozenset({*Scenario.model_fields, "extends"})
+
+
 # --------------------------------------------------------------------------- loading
 def shipped_scenarios() -> dict[str, Path]:
     """Names and paths of the scenarios that ship with aiinfra."""
@@ -681,17 +688,38 @@ def shipped_scenarios() -> dict[str, Path]:
 
 
 def _read_yaml(path: Path) -> Any:
-    if not path.exists():
+    """Read a scenario file: regular files only, bounded size, UTF-8, safe YAML."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
         msg = f"scenario file not found: {path}"
-        raise ScenarioError([("file", msg)])
-    if path.is_dir():
+        raise ScenarioError([("file", msg)]) from None
+    except OSError as exc:
+        msg = f"cannot read scenario file {path}: {exc.strerror or type(exc).__name__}"
+        raise ScenarioError([("file", msg)]) from None
+    if stat.S_ISDIR(st.st_mode):
         msg = f"scenario path is a directory, not a YAML file: {path}"
         raise ScenarioError([("file", msg)])
-    size = path.stat().st_size
-    if size > MAX_SCENARIO_BYTES:
-        msg = f"scenario file is {size} bytes; the limit is {MAX_SCENARIO_BYTES}"
+    if not stat.S_ISREG(st.st_mode):
+        msg = f"scenario path is not a regular file (a device, FIFO or socket): {path}"
         raise ScenarioError([("file", msg)])
-    raw = path.read_bytes()
+    if st.st_size > MAX_SCENARIO_BYTES:
+        msg = f"scenario file is {st.st_size} bytes; the limit is {MAX_SCENARIO_BYTES}"
+        raise ScenarioError([("file", msg)])
+    try:
+        # O_NONBLOCK: a file swapped for a FIFO after the check cannot hang the open
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                msg = f"scenario path is not a regular file: {path}"
+                raise ScenarioError([("file", msg)])
+            raw = fh.read(MAX_SCENARIO_BYTES + 1)
+    except OSError as exc:
+        msg = f"cannot read scenario file {path}: {exc.strerror or type(exc).__name__}"
+        raise ScenarioError([("file", msg)]) from None
+    if len(raw) > MAX_SCENARIO_BYTES:
+        msg = f"scenario file is over {MAX_SCENARIO_BYTES} bytes"
+        raise ScenarioError([("file", msg)])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -701,7 +729,7 @@ def _read_yaml(path: Path) -> Any:
 
 
 class _BoundedLoader(yaml.SafeLoader):
-    """Safe loader that refuses alias expansion (no 'billion laughs')."""
+    """Safe loader that refuses alias expansion (no 'billion laughs') and duplicate keys."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
@@ -709,6 +737,25 @@ class _BoundedLoader(yaml.SafeLoader):
             msg = "YAML aliases (*name) are not allowed in scenarios"
             raise yaml.constructor.ConstructorError(None, None, msg, event.start_mark)
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # type: ignore[override]
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, Hashable) and key in seen:
+                shown = key if _safe_key(key) else "(not shown)"
+                msg = f"duplicate key {shown!s}"
+                raise yaml.constructor.ConstructorError(None, None, msg, key_node.start_mark)
+            if isinstance(key, Hashable):
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _safe_key(key: Any) -> bool:
+    """Whether a key may be echoed in an error: a short identifier or a year."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return True
+    return isinstance(key, str) and _KEY_RE.fullmatch(key) is not None
 
 
 def parse_yaml(text: str, where: str = "<string>") -> Any:
@@ -788,7 +835,8 @@ def _apply_override(data: dict[str, Any], path: Sequence[str], value: Any) -> No
 
 
 def _format_loc(loc: Sequence[Any]) -> str:
-    return ".".join(str(p) for p in loc) or "scenario"
+    """Dotted field path; parts that are not plain identifiers are not echoed."""
+    return ".".join(str(p) if _safe_key(p) else "?" for p in loc) or "scenario"
 
 
 def _errors_from_validation(exc: ValidationError) -> list[tuple[str, str]]:
@@ -836,6 +884,38 @@ def _merge(base: Any, top: Any) -> Any:
     return top
 
 
+def _resolve_extends(parent: str, path: Path | None) -> str | Path:
+    """Where ``extends: parent`` points: a shipped name, or a file beside ``path``.
+
+    A scenario given as a mapping (a dashboard upload, a paste) may extend shipped
+    scenarios only. A file may also extend a YAML file in its own directory or below
+    it: no absolute paths, no ``..``, no symlink that leads out of that directory.
+    """
+    shipped = shipped_scenarios()
+    if parent in shipped:
+        return parent
+    names = ", ".join(sorted(shipped))
+    if path is None:
+        msg = f"extends {parent!r}: only shipped scenarios may be extended here ({names})"
+        raise ScenarioError([("extends", msg)])
+    rel = Path(parent)
+    if rel.is_absolute() or ".." in rel.parts or "\x00" in parent:
+        msg = (
+            f"extends {parent!r}: must be a shipped scenario ({names}) or a relative path to a "
+            "YAML file in the extending file's directory (no absolute paths, no '..')"
+        )
+        raise ScenarioError([("extends", msg)])
+    home = path.parent.resolve()
+    target = (home / rel).resolve()
+    if not target.is_relative_to(home):
+        msg = f"extends {parent!r}: resolves outside the extending file's directory"
+        raise ScenarioError([("extends", msg)])
+    if target.suffix.lower() not in (".yaml", ".yml"):
+        msg = f"extends {parent!r}: not a shipped scenario ({names}) nor a .yaml/.yml file"
+        raise ScenarioError([("extends", msg)])
+    return target
+
+
 def raw_scenario(
     source: str | Path | Mapping[str, Any] | Scenario, _seen: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -851,6 +931,13 @@ def raw_scenario(
     if not isinstance(data, Mapping):
         msg = f"a scenario must be a mapping of sections, got {type(data).__name__}"
         raise ScenarioError([("scenario", msg)])
+    if data and not any(k in _TOP_KEYS for k in data):
+        where = f"{path.name}: " if path is not None else ""
+        msg = (
+            f"{where}this does not look like an aiinfra scenario: none of its top-level keys "
+            f"is a scenario section ({', '.join(sorted(_TOP_KEYS))})"
+        )
+        raise ScenarioError([("scenario", msg)])
     data = _deep_copy(data)
     parent = data.pop("extends", None)
     if parent is None:
@@ -861,9 +948,7 @@ def raw_scenario(
     if parent in _seen or len(_seen) > 8:
         msg = f"extends forms a cycle or is nested too deeply: {' -> '.join((*_seen, parent))}"
         raise ScenarioError([("extends", msg)])
-    ref: str | Path = parent
-    if parent not in shipped_scenarios() and path is not None:
-        ref = path.parent / parent
+    ref = _resolve_extends(parent, path)
     base = raw_scenario(ref, (*_seen, parent))
     return _merge(base, data)
 
