@@ -7,16 +7,10 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("aiinfra")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
-
 from aiinfra.chain import Chain, run
 from aiinfra.errors import AiinfraError, ScenarioError
 from aiinfra.scenario import Scenario, load_scenario
+from aiinfra.version import __version__
 
 __all__ = [
     "AiinfraError",

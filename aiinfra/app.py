@@ -34,25 +34,17 @@ def _run(text: str, draws: int, seed: int):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _shadow(text: str, year: int) -> list[dict]:
-    from aiinfra import solve
+    from aiinfra.bottleneck import bottleneck, constraint_rows
 
-    b = solve.bottleneck(load_scenario(yaml.safe_load(text)), year)
-    res = b["lp"]
+    b = bottleneck(load_scenario(yaml.safe_load(text)), year)
     return [
         {
-            "constraint": f"{n} ({u})",
-            "tokens_per_s": float(sh),
-            "usd": float(usd),
-            "slack": float(sl),
+            "constraint": f"{r['constraint']} ({r['unit']})",
+            "tokens_per_s": r["shadow_tokens_per_s"],
+            "usd": r["shadow_usd_per_year"],
+            "slack": r["slack"],
         }
-        for n, u, sh, usd, sl in zip(
-            res.names,
-            b["inputs"]["units"],
-            res.shadow,
-            b["shadow_usd_per_year"],
-            res.slack,
-            strict=True,
-        )
+        for r in constraint_rows(b)
     ]
 
 

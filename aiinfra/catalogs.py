@@ -26,6 +26,7 @@ __all__ = [
     "Architecture",
     "accelerators",
     "architectures",
+    "capacity_base",
     "capacity_series",
     "euv_history",
     "fleet_tables",
@@ -292,20 +293,28 @@ def node_family_tables() -> dict[str, np.ndarray]:
     }
 
 
-def capacity_series(kind: str, years: Any, growth: Any) -> np.ndarray:
-    """Capacity (wafers/month, end of year) of ``kind`` for ``years``.
+def capacity_base(kind: str, years: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Capacity of ``kind`` from the data (wafers/month, end of year) and years past it.
 
-    Linear between data years; before the first data year the first value;
-    after the last, compounding at ``growth`` (array (draw,) -> (draw, year)).
+    Returns ``base`` (year,): linear between data years, the first value before
+    them, the last after; and ``after`` (year,) [yr]: years past the last data year
+    (where a growth rate compounds). No rows: zeros.
     """
     rows = [r for r in read_csv("capacity.csv") if r["kind"] == kind]
+    yrs = np.asarray(years, dtype=float)
     if not rows:
-        return np.zeros((np.shape(growth)[0], len(years)))
+        return np.zeros(len(yrs)), np.zeros(len(yrs))
     ys = np.array([float(r["year"]) for r in rows])
     vs = np.array([float(r["wafers_per_month"]) for r in rows])
-    yrs = np.asarray(years, dtype=float)
-    base = np.interp(yrs, ys, vs)
-    after = np.maximum(yrs - ys.max(), 0.0)
+    return np.interp(yrs, ys, vs), np.maximum(yrs - ys.max(), 0.0)
+
+
+def capacity_series(kind: str, years: Any, growth: Any) -> np.ndarray:
+    """Capacity (wafers/month, end of year) of ``kind`` for ``years``, (draw, year).
+
+    :func:`capacity_base`, compounding at ``growth`` (draw,) after the last data year.
+    """
+    base, after = capacity_base(kind, years)
     return base[None, :] * np.power(1.0 + np.asarray(growth)[:, None], after[None, :])
 
 

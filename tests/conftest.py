@@ -37,18 +37,17 @@ def write_yaml(tmp_path: Path):
 
 
 def chain_upto_need(draws: int, seed: int):
-    """Base chain run through demand and compute for timing the later layers.
+    """Base scenario run through the demand and compute stages, to time later stages.
 
-    Returns ``(chain, params, years, need, out)`` where ``out`` holds the outputs so far.
+    Returns ``(static, params, compute)``: the scenario's Static tables, the sampled
+    parameters and the :class:`~aiinfra.pipeline.ComputeOut`.
     """
     import aiinfra
-    from aiinfra.chain import Chain
+    from aiinfra.pipeline import build_static
+    from aiinfra.pipeline.stages import compute_stage, demand_stage
     from aiinfra.uncertainty import sample_parameters
 
-    ch = Chain(aiinfra.load_scenario("base"))
-    p = sample_parameters(ch.scenario, draws, seed=seed)
-    years = ch.sim_years
-    t = (years - years[0]).astype(float)
-    out: dict = {}
-    need = ch._compute(t, p, ch._demand(t, p, out), out)
-    return ch, p, years, need, out
+    sc = aiinfra.load_scenario("base")
+    static = build_static(sc)
+    p = sample_parameters(sc, draws, seed=seed)
+    return static, p, compute_stage(static, p, demand_stage(static, p))

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import aiinfra
-from aiinfra.chain import MODEL_REGISTRY, resolve_model
+from aiinfra.pipeline import MODEL_REGISTRY, resolve_model
 from aiinfra.results import arr_at
 from aiinfra.scenario import ScenarioError
 

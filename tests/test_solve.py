@@ -7,14 +7,16 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import aiinfra
-from aiinfra import solve
+from aiinfra import kernels, lp
+from aiinfra.bottleneck import bottleneck
 from aiinfra.cli import app
+from aiinfra.layers.fleet import LAYERS
 
 
 def test_deploy_min_and_binding():
     want = np.array([10.0, 10.0, 3.0])
     sup = np.array([[5.0, 8.0], [20.0, 12.0], [5.0, 4.0]])
-    x, b = solve.deploy(want, sup)
+    x, b = kernels.deploy(want, sup)
     np.testing.assert_allclose(x, [5, 10, 3])
     np.testing.assert_array_equal(b, [0, 2, 2])  # layer 0 binds; then demand (index 2) twice
 
@@ -29,8 +31,8 @@ def test_lp_equals_vectorised_solver_for_one_type(a, c, ub):
     # single XPU type: the LP optimum is the vectorised min over layers
     a = np.asarray(a)[:, None]
     cap = np.asarray(c[: len(a)])
-    res = solve.lp_max_tokens(np.array([2.0]), a, cap, np.array([ub]))
-    x, _ = solve.deploy(np.array(ub), (cap / a[:, 0])[None, :][0])
+    res = lp.lp_max_tokens(np.array([2.0]), a, cap, np.array([ub]))
+    x, _ = kernels.deploy(np.array(ub), (cap / a[:, 0])[None, :][0])
     assert res.x[0] == pytest.approx(float(x), rel=1e-7, abs=1e-9)
     assert res.tokens_per_s == pytest.approx(2.0 * float(x), rel=1e-7, abs=1e-9)
 
@@ -39,16 +41,16 @@ def test_halving_a_capacity_makes_it_bind_with_positive_shadow_price():
     rate = np.array([1.0, 1.5])
     a = np.array([[1.0, 1.0], [1.0, 2.0]])  # layer A: 1/unit; layer B: 1 or 2/unit
     upper = np.array([100.0, 100.0])
-    loose = solve.lp_max_tokens(rate, a, np.array([1000.0, 1000.0]), upper, ["A", "B"])
+    loose = lp.lp_max_tokens(rate, a, np.array([1000.0, 1000.0]), upper, ["A", "B"])
     assert np.all(loose.shadow == 0)  # availability binds, both layers slack
-    cut = solve.lp_max_tokens(rate, a, np.array([1000.0, 150.0]), upper, ["A", "B"])
+    cut = lp.lp_max_tokens(rate, a, np.array([1000.0, 150.0]), upper, ["A", "B"])
     assert cut.shadow[1] > 0 and cut.slack[1] == pytest.approx(0, abs=1e-9)
     assert cut.shadow[0] == 0 and cut.slack[0] > 0
 
 
 def test_cowos_cut_in_base_scenario_binds():
     sc = aiinfra.load_scenario("base", ["fab.cowos_capacity_scale=0.3"])
-    b = solve.bottleneck(sc, 2026)
+    b = bottleneck(sc, 2026)
     res = b["lp"]
     i = res.names.index("cowos")
     assert b["solver_binding"] == "cowos"
@@ -123,24 +125,18 @@ def test_solver_ten_thousand_draws_fast():
     from conftest import chain_upto_need
 
     from aiinfra.layers import fleet
+    from aiinfra.pipeline import supply_side
+    from aiinfra.pipeline.stages import supply_for_solver
 
-    ch, p, years, need, out = chain_upto_need(10_000, seed=5)
-    plan = dict(out)
-    ship = ch._fleet(years, p, need, plan)
-    ch._fab(years, p, ship, plan)
-    ch._network(years, p, ship, plan)
-    ch._power(years, p, ship, plan)
-    supply = ch._supply(p, plan)
-    names = tuple(ch.accelerators)
-    from aiinfra.catalogs import installed_2022, shipments_history
-
+    static, p, c = chain_upto_need(10_000, seed=5)
+    supply = supply_for_solver(static, p, supply_side(static, p, c))
     kw = {
-        "years": years,
-        "history": shipments_history(names, years),
-        "initial": installed_2022(names),
+        "years": static.sim_years,
+        "history": static.history,
+        "initial": static.initial,
         "initial_age": 2.0,
-        "need": need,
-        "mix": ch._mix,
+        "need": c.need_per_type,
+        "mix": static.mix,
         "lifetime": p.fleet.lifetime_years,
         "gap_halflife": p.fleet.gap_halflife,
         "supply": supply,
@@ -153,10 +149,10 @@ def test_solver_ten_thousand_draws_fast():
 
 
 def test_lp_one_year_fast():
-    b = solve.bottleneck(aiinfra.load_scenario("base"), 2027)
-    lp = b["inputs"]
+    b = bottleneck(aiinfra.load_scenario("base"), 2027)
+    inp = b["inputs"]
     t0 = time.perf_counter()
-    solve.lp_max_tokens(lp["rate"], lp["a"], lp["cap"], lp["upper"], lp["names"])
+    lp.lp_max_tokens(inp["rate"], inp["a"], inp["cap"], inp["upper"], inp["names"])
     assert time.perf_counter() - t0 < 0.5
 
 
@@ -171,7 +167,7 @@ def test_bottleneck_cli():
         out["constraints"][0]["shadow_tokens_per_s"]
         >= out["constraints"][-1]["shadow_tokens_per_s"]
     )
-    assert out["solver_binding"] in (*solve.LAYERS, "demand")
+    assert out["solver_binding"] in (*LAYERS, "demand")
     res = runner.invoke(app, ["bottleneck", "--year", "1990"])
     assert res.exit_code == 2 and "--year" in res.stderr
 

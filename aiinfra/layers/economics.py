@@ -20,9 +20,20 @@ from typing import Any
 
 import numpy as np
 
-from aiinfra.arrays import contract, sum_last
+from aiinfra.arrays import contract, previous_year, sum_last
 
-__all__ = ["CAPEX_ITEMS", "POOLS", "SEGMENTS", "SEGMENT_OF", "capex_items", "cost_per_mtok"]
+__all__ = [
+    "CAPEX_ITEMS",
+    "POOLS",
+    "SEGMENTS",
+    "SEGMENT_OF",
+    "capex_items",
+    "capex_per_xpu",
+    "cost_per_mtok",
+    "dc_work_mw",
+    "revenue_pools",
+    "segment_map",
+]
 
 # Revenue pools of supplier industries (nested: not additive with the segments).
 POOLS = (
@@ -150,3 +161,95 @@ def cost_per_mtok(
     cost = capex_per_xpu_usd * per_capex[:, None, None]
     cost += facility_kw * per_kw[:, None, None]
     return cost / np.maximum(tokens_per_s, 1e-30)
+
+
+def segment_map() -> np.ndarray:
+    """One-hot map of capex items to segments, (item, segment) [1]."""
+    return np.array(
+        [[SEGMENT_OF[i] == s for s in SEGMENTS] for i in CAPEX_ITEMS],
+        dtype=float,
+    )
+
+
+def dc_work_mw(
+    under_construction_mw: np.ndarray, energised_mw: np.ndarray, construction_lead: np.ndarray
+) -> np.ndarray:
+    """Data-centre work put in place per year, (draw, year) [MW/yr].
+
+    The mean of this and last year's pipeline (draw, year) [MW] over the
+    construction lead (draw,) [yr]; completions where nothing is under way.
+    """
+    uc = under_construction_mw
+    uc_prev = np.concatenate([np.zeros_like(uc[:, :1]), uc[:, :-1]], axis=1)
+    completions = energised_mw - previous_year(energised_mw)
+    return np.where(
+        uc + uc_prev > 0,
+        0.5 * (uc + uc_prev) / construction_lead[:, None],
+        completions,
+    )
+
+
+def revenue_pools(
+    *,
+    items: np.ndarray,
+    logic_wafer_cost: np.ndarray,
+    hbm_bits: np.ndarray,
+    cowos_wafers: np.ndarray,
+    wfe_usd: np.ndarray,
+    euv_installed: np.ndarray,
+    p: Any,
+) -> np.ndarray:
+    """Revenue of each supplier pool (POOLS order), (draw, year, pool) [USD/yr].
+
+    ``items`` (draw, year, item) capex [USD/yr]; ``logic_wafer_cost`` [USD/yr],
+    ``hbm_bits`` [bit/yr], ``cowos_wafers`` [wafers/yr], ``wfe_usd`` [USD/yr] and
+    ``euv_installed`` [tools] are (draw, year); ``p`` holds ``hbm_usd_per_gb``,
+    ``cowos_usd_per_wafer`` and ``euv_tool_usd`` (draw,).
+    """
+    euv_added = np.diff(euv_installed, axis=1, prepend=euv_installed[:, :1])
+
+    def item(name: str) -> np.ndarray:
+        return items[..., CAPEX_ITEMS.index(name)]
+
+    return np.stack(
+        [
+            item("accelerators"),
+            logic_wafer_cost,
+            hbm_bits / 8e9 * p.hbm_usd_per_gb[:, None],
+            cowos_wafers * p.cowos_usd_per_wafer[:, None],
+            wfe_usd,
+            euv_added * p.euv_tool_usd[:, None],
+            item("switches"),
+            item("transceivers"),
+            item("dc_electrical"),
+            item("dc_cooling"),
+            item("onsite_generation"),
+        ],
+        axis=-1,
+    )
+
+
+def capex_per_xpu(
+    *,
+    items: np.ndarray,
+    shipments: np.ndarray,
+    asp_usd: np.ndarray,
+    host_server_share: np.ndarray,
+    mw_per_unit: np.ndarray,
+    dc_capex_usd_per_mw: np.ndarray,
+) -> np.ndarray:
+    """All-in capex of one XPU of each type, (draw, year, type) [USD].
+
+    Accelerator ASP (type,) with its host server share (draw,), the year's network
+    capex per shipped XPU from ``items`` (draw, year, item) and ``shipments``
+    (draw, year, type), and its facility MW (draw, year, type) at the data-centre
+    capex per MW (draw,).
+    """
+    shipped = np.maximum(sum_last(shipments), 1e-9)
+    net = [CAPEX_ITEMS.index(k) for k in ("transceivers", "switches", "nics", "cables")]
+    net_per_xpu = items[..., net].sum(-1) / shipped
+    return (
+        asp_usd[None, None] * (1.0 + host_server_share[:, None, None])
+        + net_per_xpu[..., None]
+        + mw_per_unit * dc_capex_usd_per_mw[:, None, None]
+    )

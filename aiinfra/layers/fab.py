@@ -21,6 +21,7 @@ __all__ = [
     "cost_per_good_die",
     "defect_density",
     "dies_per_wafer_grid",
+    "euv_shipments",
     "euv_tools_needed",
     "good_dies_per_wafer",
     "gross_dies_per_wafer",
@@ -278,6 +279,76 @@ def manufacturing(
         return _compact(np.asarray(x))[:, None, None]
 
     # logic dies and wafers ------------------------------------------------------------
+    lg = _logic(p, tables, years, shipments, mix, logic_wpm, col)
+    logic_wafers, logic_cap = lg["logic_wafers"], lg["logic_capacity"]
+    # CoWoS -----------------------------------------------------------------------------
+    ipw = tables["interposers_per_wafer"][None, None]
+    cowos_per_unit = 1.0 / (ipw * col(p.cowos_yield))
+    cowos_t = shipments * cowos_per_unit
+    cowos_by_company = contract(cowos_t, tables["company_map"])
+    cowos_cap = _annual(cowos_wpm, previous_year(cowos_wpm))
+    sup_cowos = cowos_cap / _per_unit(mix, cowos_per_unit)
+    # HBM -------------------------------------------------------------------------------
+    t = years - years[0]
+    hbm = _hbm(p, tables, shipments, mix, dram_wpm, t, col)
+    hbm_wafers = hbm["wafers"]
+    # EUV -------------------------------------------------------------------------------
+    per_tool = p.euv_exposures_per_tool_year[:, None]
+    exposures = node_tables["euv_exposures"]
+    euv_installed, euv_need_total, euv_need_ai, avail, sup_euv = _euv(
+        p, euv_shipped, euv_installed_before, exposures, logic_cap, logic_wafers, lg["w_node"]
+    )
+    cleanroom = dot_last(logic_wpm, node_tables["cleanroom_m2_per_wpm"])
+    # WFE -------------------------------------------------------------------------------
+    wfe = _wfe(p, node_tables, logic_wafers, hbm_wafers, sum_last(cowos_t), wfe_hist, t)
+    out = {
+        "die_yield": lg["die_yield"],
+        "good_dies_per_wafer": lg["good"],
+        "logic_wafers": logic_wafers,
+        "logic_wafer_cost": lg["logic_cost"],
+        "logic_capacity": logic_cap,
+        "ai_share_logic": lg["ai_share"],
+        "cowos_wafers": cowos_by_company,
+        "cowos_capacity": cowos_cap,
+        "hbm_bits": hbm["bits"],
+        "hbm_stacks": hbm["stacks"],
+        "hbm_wafers": hbm_wafers,
+        "hbm_share_dram": hbm_wafers / hbm["dram_cap"],
+        "wfe": wfe,
+        "euv_tools_needed": euv_need_total,
+        "euv_tools_needed_ai": euv_need_ai,
+        "euv_tools_installed": euv_installed,
+        "cleanroom_m2": cleanroom,
+        "supportable": np.stack(
+            [lg["supportable"], sup_cowos, hbm["supportable"], sup_euv], axis=-1
+        ),
+    }
+    if not lp_tables:
+        return out
+    # per-type requirements and AI-available capacities (for the LP)
+    shape = shipments.shape
+    out["req"] = _lp_req(tables, lg, cowos_per_unit, hbm["per_unit"], shape, per_tool, exposures)
+    cap_logic = logic_cap * col(p.max_ai_share_logic)
+    out["cap"] = {"logic": cap_logic, "cowos": cowos_cap, "hbm": hbm["cap"], "euv": avail}
+    return out
+
+
+def _logic(
+    p: Any,
+    tables: Mapping[str, np.ndarray],
+    years: np.ndarray,
+    shipments: np.ndarray,
+    mix: np.ndarray,
+    logic_wpm: np.ndarray,
+    col: Callable[[Any], np.ndarray],
+) -> dict[str, np.ndarray]:
+    """Logic dies, yield and wafers behind the shipments, capacity and XPUs supportable.
+
+    Keys: ``die_yield``, ``good`` dies per wafer, ``wafers_per_unit`` (draw, year,
+    type); ``logic_wafers``, ``logic_capacity`` [wafers/yr], ``ai_share`` [1] and
+    ``w_node`` wafers per average XPU (draw, year, node); ``logic_cost`` [USD/yr] and
+    ``supportable`` [units/yr] (draw, year).
+    """
     d0 = defect_density(
         years[:, None],
         tables["ramp_year"],
@@ -301,14 +372,30 @@ def manufacturing(
     with np.errstate(divide="ignore", invalid="ignore"):
         sup_node = np.where(w_node > 0, logic_cap * col(p.max_ai_share_logic) / w_node, np.inf)
     sup_logic = sup_node.min(axis=-1)
-    # CoWoS -----------------------------------------------------------------------------
-    ipw = tables["interposers_per_wafer"][None, None]
-    cowos_per_unit = 1.0 / (ipw * col(p.cowos_yield))
-    cowos_t = shipments * cowos_per_unit
-    cowos_by_company = contract(cowos_t, tables["company_map"])
-    cowos_cap = _annual(cowos_wpm, previous_year(cowos_wpm))
-    sup_cowos = cowos_cap / _per_unit(mix, cowos_per_unit)
-    # HBM -------------------------------------------------------------------------------
+    return {
+        "die_yield": die_yield,
+        "good": good,
+        "wafers_per_unit": wafers_per_unit,
+        "logic_wafers": logic_wafers,
+        "logic_capacity": logic_cap,
+        "ai_share": ai_share_logic,
+        "w_node": w_node,
+        "logic_cost": logic_cost,
+        "supportable": sup_logic,
+    }
+
+
+def _hbm(
+    p: Any,
+    tables: Mapping[str, np.ndarray],
+    shipments: np.ndarray,
+    mix: np.ndarray,
+    dram_wpm: np.ndarray,
+    t: np.ndarray,
+    col: Callable[[Any], np.ndarray],
+) -> dict[str, np.ndarray]:
+    """HBM stacks [stacks/yr] and bits [bit/yr], DRAM wafers per XPU and in all
+    [wafers/yr], DRAM capacity and its HBM share [wafers/yr], XPUs supportable."""
     stacks_t = shipments * tables["hbm_stacks"][None, None]
     gb_t = shipments * tables["hbm_gb"][None, None]
     dies_per_stack = tables["hbm_gb"] / tables["hbm_stacks"] / tables["hbm_die_gb"]
@@ -321,30 +408,83 @@ def manufacturing(
     )
     hbm_wafers = dot_last(shipments, hbm_wafers_per_unit)
     dram_cap = _annual(dram_wpm, previous_year(dram_wpm))
-    t = years - years[0]
     hbm_share_cap = np.minimum(
         p.hbm_share_2023[:, None] * np.power(1.0 + p.hbm_share_growth[:, None], t),
         p.hbm_share_max[:, None],
     )
     hbm_cap = dram_cap * hbm_share_cap
     sup_hbm = hbm_cap / _per_unit(mix, hbm_wafers_per_unit)
-    # EUV -------------------------------------------------------------------------------
+    return {
+        "stacks": sum_last(stacks_t),
+        "bits": sum_last(gb_t) * 8e9,
+        "per_unit": hbm_wafers_per_unit,
+        "wafers": hbm_wafers,
+        "dram_cap": dram_cap,
+        "cap": hbm_cap,
+        "supportable": sup_hbm,
+    }
+
+
+def _lp_req(
+    tables: Mapping[str, np.ndarray],
+    lg: Mapping[str, np.ndarray],
+    cowos_per_unit: np.ndarray,
+    hbm_wafers_per_unit: np.ndarray,
+    shape: tuple[int, ...],
+    per_tool: np.ndarray,
+    exposures: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Per-type requirements of one XPU (for the LP): logic wafers by node, CoWoS and
+    HBM-DRAM wafers, EUV scanners (``per_tool`` exposures per scanner-year)."""
+    wafers_per_unit = lg["wafers_per_unit"]
+    return {
+        "logic": wafers_per_unit[..., None] * tables["node_map"][None, None],  # (d,y,t,n)
+        "cowos": np.broadcast_to(cowos_per_unit, shape),
+        "hbm": np.broadcast_to(hbm_wafers_per_unit, shape),
+        "euv": (wafers_per_unit[..., None] * tables["node_map"] * exposures).sum(-1)
+        / per_tool[..., None],
+    }
+
+
+def _euv(
+    p: Any,
+    euv_shipped: np.ndarray,
+    euv_installed_before: float,
+    exposures: np.ndarray,
+    logic_cap: np.ndarray,
+    logic_wafers: np.ndarray,
+    w_node: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """EUV scanners installed, needed (all logic and AI logic) and available to AI
+    [tools], and the XPUs they support [units/yr], all (draw, year)."""
     per_tool = p.euv_exposures_per_tool_year[:, None]
     installed_low = euv_installed_before + np.cumsum(euv_shipped[..., 0], axis=1)
     installed_high = np.cumsum(euv_shipped[..., 1], axis=1)
-    euv_installed = installed_low + installed_high * p.high_na_throughput_factor[:, None]
-    exposures = node_tables["euv_exposures"]
-    euv_need_total = dot_last(logic_cap, exposures) / per_tool
-    euv_need_ai = dot_last(logic_wafers, exposures) / per_tool
-    euv_per_unit = dot_last(w_node, exposures) / per_tool
-    avail = np.maximum(euv_installed - (euv_need_total - euv_need_ai), 0.0)
+    installed = installed_low + installed_high * p.high_na_throughput_factor[:, None]
+    need_total = dot_last(logic_cap, exposures) / per_tool
+    need_ai = dot_last(logic_wafers, exposures) / per_tool
+    per_unit = dot_last(w_node, exposures) / per_tool
+    avail = np.maximum(installed - (need_total - need_ai), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        sup_euv = np.where(euv_per_unit > 0, avail / euv_per_unit, np.inf)
-    cleanroom = dot_last(logic_wpm, node_tables["cleanroom_m2_per_wpm"])
-    # WFE -------------------------------------------------------------------------------
+        supportable = np.where(per_unit > 0, avail / per_unit, np.inf)
+    return installed, need_total, need_ai, avail, supportable
+
+
+def _wfe(
+    p: Any,
+    node_tables: Mapping[str, np.ndarray],
+    logic_wafers: np.ndarray,
+    hbm_wafers: np.ndarray,
+    cowos_wafers: np.ndarray,
+    wfe_hist: np.ndarray,
+    t: np.ndarray,
+) -> np.ndarray:
+    """WFE spend by application, (draw, year, application) [USD/yr]: AI capacity added
+    next year (logic by node, HBM-DRAM, CoWoS) plus non-AI spend growing from the last
+    history year; history where known."""
     ai_logic_wpm = logic_wafers / 12.0
     hbm_wpm = hbm_wafers / 12.0
-    cowos_out_wpm = sum_last(cowos_t) / 12.0
+    cowos_out_wpm = cowos_wafers / 12.0
     nxt = next_year
     d_logic = nxt(ai_logic_wpm) - ai_logic_wpm
     eq = p.equipment_share[:, None]
@@ -365,40 +505,28 @@ def manufacturing(
     growth = np.power(1.0 + p.non_ai_wfe_growth[:, None], np.maximum(t - t[last], 0.0))
     wfe = non_ai_last[:, None, :] * growth[..., None] + ai_wfe
     wfe = np.where(hist_rows[None, :, None], np.nan_to_num(wfe_hist)[None], wfe)
-    out = {
-        "die_yield": die_yield,
-        "good_dies_per_wafer": good,
-        "logic_wafers": logic_wafers,
-        "logic_wafer_cost": logic_cost,
-        "logic_capacity": logic_cap,
-        "ai_share_logic": ai_share_logic,
-        "cowos_wafers": cowos_by_company,
-        "cowos_capacity": cowos_cap,
-        "hbm_bits": sum_last(gb_t) * 8e9,
-        "hbm_stacks": sum_last(stacks_t),
-        "hbm_wafers": hbm_wafers,
-        "hbm_share_dram": hbm_wafers / dram_cap,
-        "wfe": wfe,
-        "euv_tools_needed": euv_need_total,
-        "euv_tools_needed_ai": euv_need_ai,
-        "euv_tools_installed": euv_installed,
-        "cleanroom_m2": cleanroom,
-        "supportable": np.stack([sup_logic, sup_cowos, sup_hbm, sup_euv], axis=-1),
-    }
-    if not lp_tables:
-        return out
-    # per-type requirements and AI-available capacities (for the LP)
-    out["req"] = {
-        "logic": wafers_per_unit[..., None] * tables["node_map"][None, None],  # (d,y,t,n)
-        "cowos": np.broadcast_to(cowos_per_unit, shipments.shape),
-        "hbm": np.broadcast_to(hbm_wafers_per_unit, shipments.shape),
-        "euv": (wafers_per_unit[..., None] * tables["node_map"] * exposures).sum(-1)
-        / per_tool[..., None],
-    }
-    out["cap"] = {
-        "logic": logic_cap * col(p.max_ai_share_logic),
-        "cowos": cowos_cap,
-        "hbm": hbm_cap,
-        "euv": avail,
-    }
-    return out
+    return wfe
+
+
+def euv_shipments(
+    *,
+    years: np.ndarray,
+    low_hist: np.ndarray,
+    high_hist: np.ndarray,
+    low_per_year: np.ndarray,
+    high_per_year: np.ndarray,
+    high_na_from: int,
+) -> np.ndarray:
+    """EUV scanners shipped, low-NA and high-NA, (draw, year, 2) [tools/yr].
+
+    History (year,) where known (NaN elsewhere); later years ship ``low_per_year``
+    and, from ``high_na_from``, ``high_per_year`` (draw,) [tools/yr].
+    """
+    n = low_per_year.shape[0]
+    low = np.where(np.isnan(low_hist)[None], low_per_year[:, None], low_hist[None])
+    high = np.where(
+        np.isnan(high_hist)[None],
+        np.where(years[None] >= high_na_from, high_per_year[:, None], 0.0),
+        high_hist[None],
+    )
+    return np.stack([low, np.broadcast_to(high, (n, len(years)))], axis=-1)

@@ -26,10 +26,12 @@ import numpy as np
 from scipy.special import gamma
 
 from aiinfra.arrays import dot_last, sum_last
-from aiinfra.layers.power import lag_weights
-from aiinfra.solve import deploy
+from aiinfra.kernels import deploy, lag_weights
 
-__all__ = ["WEIBULL_SHAPE", "Supply", "stock_flow", "survival"]
+__all__ = ["LAYERS", "WEIBULL_SHAPE", "Supply", "stock_flow", "survival"]
+
+# The layers the bottleneck solver checks, in the order of Supply.flow then Supply.mw.
+LAYERS = ("logic", "cowos", "hbm", "euv", "transceivers", "dc", "power")
 
 WEIBULL_SHAPE = 3.0
 MAX_LAG = 10
@@ -135,7 +137,6 @@ def stock_flow(
     lt = lifetime[:, None]
     # year-major inside the loop: each year's (draw, type) slice is contiguous
     ship = np.zeros((n_year, n_draw, n_type))
-    dep = ship  # deployments: the shipments themselves unless chips wait for power
     inst = np.zeros_like(ship)
     need = np.ascontiguousarray(need.transpose(1, 0, 2))
     vint = np.zeros((n_draw, n_year, n_year))
@@ -146,34 +147,14 @@ def stock_flow(
     last_hist = int(np.flatnonzero(hist_rows).max()) if hist_rows.any() else -1
     gap0 = np.ones(n_draw)
     prev_total = np.full(n_draw, initial.sum())
-    if supply is not None:
-        n_flow = supply.flow.shape[-1]
-        n_layer = n_flow + supply.mw.shape[-1]
-        # (lag, draw, layer): share of an order for layer k arriving after each lag
-        lags = np.stack([lag_weights(supply.lead[:, k], MAX_LAG).T for k in range(n_layer)], -1)
-        extra = np.zeros((n_year + MAX_LAG + 1, n_draw, n_layer))  # year-major
-        sup_out = np.zeros((n_draw, n_year, n_layer))
-        desired = np.zeros((n_draw, n_year))
-        backlog = np.zeros((n_draw, n_year))
-        binding = np.full((n_draw, n_year), float(n_layer))
-        carried = np.zeros(n_draw)
-        dep = np.zeros_like(ship)
-        inv = np.zeros((n_draw, n_type))  # shipped, not yet energised, by type
-        inventory = np.zeros((n_draw, n_year))
+    solver = None if supply is None else _Solver.start(supply, n_draw, n_year, n_type)
+    dep = ship if solver is None else solver.dep  # deployments: shipments unless chips wait
     # survival by age, computed once: vintages shipped mid-year, the initial stock older
     s_age = survival(np.arange(n_year + 1) + 0.5, lt)  # (draw, age)
     s_init = survival(np.arange(n_year) + initial_age + 1.0, lt)  # (draw, year)
     ship_tot = np.zeros((n_draw, n_year))
     for i in range(n_year):
-        # survivors at the end of year i: initial stock plus earlier vintages
-        surv = initial[None, :] * s_init[:, i, None]
-        if i:
-            s = s_age[:, i - np.arange(i)]  # (draw, vintage)
-            vint[:, i, :i] = ship_tot[:, :i] * s
-            older = dep[0] * s[:, 0, None]
-            for v in range(1, i):  # the same order as a sum over the vintage axis
-                older += dep[v] * s[:, v, None]
-            surv = surv + older
+        surv = _survivors(i, initial, s_init, s_age, dep, ship_tot, vint)
         if i > last_hist:
             gap[:, i] = 1.0 + (gap0 - 1.0) * np.exp2(-(i - last_hist) / gap_halflife)
         eff_need = need[i] * gap[:, i, None]
@@ -185,53 +166,8 @@ def stock_flow(
             per_unit = (mix[i][None, :] / eff_need).sum(axis=-1)
             # new units, grossed up for attrition in their first half year
             x = np.maximum(0.0, 1.0 - covered) / per_unit / survival(0.5, lifetime)
-        if supply is not None:
-            # buyers net the chips they already hold but cannot power yet out of new orders
-            want = x if hist_rows[i] else np.maximum(supply.orders[:, i] + carried - inv.sum(-1), 0)
-            mw_unit = supply.mw_per_unit[:, i]  # (draw, type)
-            new_mw = dot_last(mix[i][None, :], mw_unit)
-            free_mw = supply.mw[:, i] + extra[i, :, n_flow:] * new_mw[:, None]
-            free_mw = free_mw - dot_last(surv, mw_unit)[:, None]
-            sup = np.concatenate(
-                [
-                    supply.flow[:, i] + extra[i, :, :n_flow],
-                    np.maximum(free_mw, 0) / new_mw[:, None],
-                ],
-                axis=-1,
-            )
-            sup_out[:, i] = sup
-            desired[:, i] = want
-            if hist_rows[i]:
-                binding[:, i] = deploy(want, sup)[1]
-                ship[i] = dep[i] = x[:, None] * mix[i][None, :]
-            else:
-                # vendors ship what is ordered and can be made; data centres and power then
-                # energise what they can of it plus the chips waiting from earlier years
-                mw_units = sup[:, n_flow:].min(axis=-1)
-                mw_bind = n_flow + sup[:, n_flow:].argmin(axis=-1)
-                # buyers stop taking chips once the stock waiting for power would exceed
-                # max_waiting years of what can be energised
-                room = np.maximum(mw_units * (1.0 + supply.max_waiting) - sum_last(inv), 0.0)
-                x, ship_bind = deploy(want, np.concatenate([sup[:, :n_flow], room[:, None]], -1))
-                ship_bind = np.where(ship_bind == n_flow, mw_bind, ship_bind)  # room: MW
-                ship[i] = x[:, None] * mix[i][None, :]
-                avail = inv + ship[i]
-                avail_tot = sum_last(avail)
-                energised = np.minimum(avail_tot, mw_units)
-                share = np.where(avail_tot > 0, energised / np.maximum(avail_tot, 1e-300), 1.0)
-                dep[i] = avail * share[:, None]
-                inv = avail - dep[i]
-                inventory[:, i] = sum_last(inv)
-                # binding: the MW layer when chips wait, else what limited shipments
-                binding[:, i] = np.where(
-                    energised < avail_tot * (1 - 1e-12),
-                    mw_bind,
-                    np.where(x < want, ship_bind, float(n_layer)),
-                )
-                carried = (want - x) * (1.0 - supply.backlog_decay)
-                backlog[:, i] = want - x
-                gap_l = np.maximum(want[:, None] - sup, 0.0) * supply.response[:, None]
-                extra[i + 1 : i + 2 + MAX_LAG] += gap_l[None] * lags
+        if solver is not None:
+            solver.step(i, x, surv, mix[i], bool(hist_rows[i]), ship)
         elif not hist_rows[i]:
             ship[i] = x[:, None] * mix[i][None, :]
         inst[i] = surv + dep[i] * s_age[:, :1]
@@ -245,21 +181,188 @@ def stock_flow(
             cover[:, i] = cover[:, i] / gap[:, i]
             gap0 = gap[:, i]
     out = {
-        "shipments": np.ascontiguousarray(ship.transpose(1, 0, 2)),
-        "installed": np.ascontiguousarray(inst.transpose(1, 0, 2)),
+        "shipments": _draw_major(ship),
+        "installed": _draw_major(inst),
         "vintage": vint,
         "retirements": retire,
         "gap": gap,
         "coverage": cover,
     }
-    if supply is not None:
-        out.update(
-            deployments=np.ascontiguousarray(dep.transpose(1, 0, 2)),
-            inventory=inventory,
-            desired=desired,
-            backlog=backlog,
-            supportable=sup_out,
-            binding=binding,
-            extra=np.ascontiguousarray(extra[:n_year].transpose(1, 0, 2)),
-        )
+    if solver is not None:
+        out.update(solver.outputs(n_year))
     return out
+
+
+@dataclass
+class _Solver:
+    """State of the bottleneck solver within one :func:`stock_flow` call (year-major).
+
+    Not shared: each call starts its own. ``extra`` holds capacity ordered in
+    shortages, arriving after each layer's lead time; ``inv`` the chips shipped
+    but not yet energised.
+    """
+
+    supply: Supply
+    n_flow: int
+    lags: np.ndarray
+    extra: np.ndarray
+    sup_out: np.ndarray
+    desired: np.ndarray
+    backlog: np.ndarray
+    binding: np.ndarray
+    carried: np.ndarray
+    dep: np.ndarray
+    inv: np.ndarray
+    inventory: np.ndarray
+
+    @classmethod
+    def start(cls, supply: Supply, n_draw: int, n_year: int, n_type: int) -> _Solver:
+        """Empty state for ``n_draw`` draws, ``n_year`` years and ``n_type`` types."""
+        n_flow = supply.flow.shape[-1]
+        n_layer = n_flow + supply.mw.shape[-1]
+        return cls(
+            supply=supply,
+            n_flow=n_flow,
+            # (lag, draw, layer): share of an order for layer k arriving after each lag
+            lags=np.stack([lag_weights(supply.lead[:, k], MAX_LAG).T for k in range(n_layer)], -1),
+            extra=np.zeros((n_year + MAX_LAG + 1, n_draw, n_layer)),
+            sup_out=np.zeros((n_draw, n_year, n_layer)),
+            desired=np.zeros((n_draw, n_year)),
+            backlog=np.zeros((n_draw, n_year)),
+            binding=np.full((n_draw, n_year), float(n_layer)),
+            carried=np.zeros(n_draw),
+            dep=np.zeros((n_year, n_draw, n_type)),
+            inv=np.zeros((n_draw, n_type)),
+            inventory=np.zeros((n_draw, n_year)),
+        )
+
+    def step(
+        self,
+        i: int,
+        x: np.ndarray,
+        surv: np.ndarray,
+        mix_i: np.ndarray,
+        history: bool,
+        ship: np.ndarray,
+    ) -> None:
+        """Solve year ``i``: fills ``ship[i]`` and this state's year-``i`` entries.
+
+        ``x`` (draw,) [units/yr] is what the year's need (or history) ships on the
+        demand path; ``surv`` (draw, type) [units] the surviving fleet.
+        """
+        supply = self.supply
+        # buyers net the chips they already hold but cannot power yet out of new orders
+        want = (
+            x if history else np.maximum(supply.orders[:, i] + self.carried - self.inv.sum(-1), 0)
+        )
+        sup = _supportable(supply, i, self.extra[i], surv, mix_i, self.n_flow)
+        self.sup_out[:, i] = sup
+        self.desired[:, i] = want
+        if history:
+            self.binding[:, i] = deploy(want, sup)[1]
+            ship[i] = self.dep[i] = x[:, None] * mix_i[None, :]
+            return
+        x, ship[i], self.dep[i], self.inv, self.binding[:, i] = _ship_and_energise(
+            want, sup, self.inv, mix_i, self.n_flow, supply.max_waiting
+        )
+        self.inventory[:, i] = sum_last(self.inv)
+        self.carried = (want - x) * (1.0 - supply.backlog_decay)
+        self.backlog[:, i] = want - x
+        gap_l = np.maximum(want[:, None] - sup, 0.0) * supply.response[:, None]
+        self.extra[i + 1 : i + 2 + MAX_LAG] += gap_l[None] * self.lags
+
+    def outputs(self, n_year: int) -> dict[str, np.ndarray]:
+        """The solver's outputs, draw-major."""
+        return {
+            "deployments": _draw_major(self.dep),
+            "inventory": self.inventory,
+            "desired": self.desired,
+            "backlog": self.backlog,
+            "supportable": self.sup_out,
+            "binding": self.binding,
+            "extra": _draw_major(self.extra[:n_year]),
+        }
+
+
+def _draw_major(x: np.ndarray) -> np.ndarray:
+    """(year, draw, k) -> contiguous (draw, year, k)."""
+    return np.ascontiguousarray(x.transpose(1, 0, 2))
+
+
+def _survivors(
+    i: int,
+    initial: np.ndarray,
+    s_init: np.ndarray,
+    s_age: np.ndarray,
+    dep: np.ndarray,
+    ship_tot: np.ndarray,
+    vint: np.ndarray,
+) -> np.ndarray:
+    """Survivors at the end of year ``i`` (draw, type) [units]: the initial stock plus
+    earlier vintages; fills ``vint[:, i, :i]`` (installed by vintage) on the way."""
+    surv = initial[None, :] * s_init[:, i, None]
+    if i:
+        s = s_age[:, i - np.arange(i)]  # (draw, vintage)
+        vint[:, i, :i] = ship_tot[:, :i] * s
+        older = dep[0] * s[:, 0, None]
+        for v in range(1, i):  # the same order as a sum over the vintage axis
+            older += dep[v] * s[:, v, None]
+        surv = surv + older
+    return surv
+
+
+def _supportable(
+    supply: Supply, i: int, extra_i: np.ndarray, surv: np.ndarray, mix_i: np.ndarray, n_flow: int
+) -> np.ndarray:
+    """New XPUs each layer supports in year ``i``, (draw, layer) [units/yr].
+
+    Manufacturing and optics: their flow plus capacity ordered earlier
+    (``extra_i`` (draw, layer)); data centres and power: the MW the surviving
+    fleet ``surv`` (draw, type) leaves free, in XPUs of the mix ``mix_i``.
+    """
+    mw_unit = supply.mw_per_unit[:, i]  # (draw, type)
+    new_mw = dot_last(mix_i[None, :], mw_unit)
+    free_mw = supply.mw[:, i] + extra_i[:, n_flow:] * new_mw[:, None]
+    free_mw = free_mw - dot_last(surv, mw_unit)[:, None]
+    return np.concatenate(
+        [supply.flow[:, i] + extra_i[:, :n_flow], np.maximum(free_mw, 0) / new_mw[:, None]],
+        axis=-1,
+    )
+
+
+def _ship_and_energise(
+    want: np.ndarray,
+    sup: np.ndarray,
+    inv: np.ndarray,
+    mix_i: np.ndarray,
+    n_flow: int,
+    max_waiting: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One modelled year of the solver: vendors ship what is ordered (``want`` (draw,))
+    and can be made; data centres and power then energise what they can of it plus the
+    chips waiting from earlier years (``inv`` (draw, type)).
+
+    Returns units shipped (draw,), shipments and deployments by type (draw, type),
+    the new waiting stock (draw, type) and the binding layer index (draw,).
+    """
+    n_layer = sup.shape[-1]
+    mw_units = sup[:, n_flow:].min(axis=-1)
+    mw_bind = n_flow + sup[:, n_flow:].argmin(axis=-1)
+    # buyers stop taking chips once the stock waiting for power would exceed
+    # max_waiting years of what can be energised
+    room = np.maximum(mw_units * (1.0 + max_waiting) - sum_last(inv), 0.0)
+    x, ship_bind = deploy(want, np.concatenate([sup[:, :n_flow], room[:, None]], -1))
+    ship_bind = np.where(ship_bind == n_flow, mw_bind, ship_bind)  # room: MW
+    ship = x[:, None] * mix_i[None, :]
+    avail = inv + ship
+    avail_tot = sum_last(avail)
+    energised = np.minimum(avail_tot, mw_units)
+    share = np.where(avail_tot > 0, energised / np.maximum(avail_tot, 1e-300), 1.0)
+    dep = avail * share[:, None]
+    # binding: the MW layer when chips wait, else what limited shipments
+    binding = np.where(
+        energised < avail_tot * (1 - 1e-12),
+        mw_bind,
+        np.where(x < want, ship_bind, float(n_layer)),
+    )
+    return x, ship, dep, avail - dep, binding

@@ -23,14 +23,18 @@ from typing import Any
 
 import numpy as np
 
-from aiinfra.arrays import dot_last, per_year_contract
+from aiinfra.arrays import dot_last, per_year_contract, sum_last
 
 __all__ = [
+    "cpo_share",
     "fabric_tables",
     "fat_tree_tiers",
+    "fleet_power_w",
     "modules_per_xpu",
+    "modules_per_xpu_lp",
     "switches_per_xpu",
     "transceivers",
+    "watts_per_xpu",
 ]
 
 
@@ -160,3 +164,63 @@ def transceivers(
     up = per_year_contract(shipments, upper)
     ex = per_year_contract(shipments, extra)
     return (1.0 - first_tier_copper[:, None, None]) * t1 + (1.0 - cpo_share[..., None]) * up + ex
+
+
+def cpo_share(cpo_share_max: np.ndarray, start_year: float, years: np.ndarray) -> np.ndarray:
+    """Share of switch-side optics co-packaged, (draw, year) [1]: a linear ramp over four
+    years from ``start_year`` to ``cpo_share_max`` (draw,) [1]."""
+    ramp = np.clip((years - start_year + 1) / 4.0, 0.0, 1.0)
+    return cpo_share_max[:, None] * ramp[None]
+
+
+def watts_per_xpu(
+    *,
+    fabric: Any,
+    module_w: np.ndarray,
+    switch_w: np.ndarray,
+    first_tier_copper: np.ndarray,
+    cpo: np.ndarray,
+    frontend_modules: np.ndarray,
+    frontend_module_w: float,
+) -> np.ndarray:
+    """Network power per XPU by draw, year and type, (draw, year, type) [W].
+
+    Tier-1 optics only where links are not copper; co-packaged optics at half
+    the power of pluggables; scale-up optics, switches and ``frontend_modules``
+    (draw,) 400G modules per XPU at ``frontend_module_w`` [W] each.
+    """
+    w_t1 = fabric["tier1"] @ module_w  # (year, type)
+    w_up = fabric["upper"] @ module_w
+    w_ex = fabric["scaleup"] @ module_w + fabric["switches"] @ switch_w
+    return (
+        (1.0 - first_tier_copper)[:, None, None] * w_t1[None]
+        + (1.0 - 0.5 * cpo)[..., None] * w_up[None]
+        + w_ex[None]
+        + (frontend_modules * frontend_module_w)[:, None, None]
+    )
+
+
+def fleet_power_w(
+    shipments: np.ndarray, w_per_xpu: np.ndarray, installed_by_vintage: np.ndarray
+) -> np.ndarray:
+    """Network power of the installed fleet, (draw, year) [W].
+
+    Each vintage keeps the watts per XPU of the year it shipped: ``shipments``
+    (draw, year, type) [units/yr], ``w_per_xpu`` (draw, year, type) [W],
+    ``installed_by_vintage`` (draw, year, vintage) [units].
+    """
+    total = sum_last(shipments)
+    w_vintage = dot_last(shipments, w_per_xpu) / np.maximum(total, 1e-9)  # (draw, vintage)
+    return dot_last(installed_by_vintage, w_vintage[:, None, :])
+
+
+def modules_per_xpu_lp(
+    fabric: Any, first_tier_copper: np.ndarray, cpo: np.ndarray, frontend_modules: np.ndarray
+) -> np.ndarray:
+    """Optical modules one new XPU needs, (draw, year, type) [modules] (for the LP)."""
+    return (
+        (1.0 - first_tier_copper)[:, None, None] * sum_last(fabric["tier1"])[None]
+        + (1.0 - cpo)[..., None] * sum_last(fabric["upper"])[None]
+        + sum_last(fabric["scaleup"])[None]
+        + frontend_modules[:, None, None]
+    )

@@ -21,14 +21,21 @@ from typing import Any
 
 import numpy as np
 
+from aiinfra.arrays import dot_last
+from aiinfra.kernels import lag_weights
+
 __all__ = [
     "HOURS_PER_YEAR",
     "dc_pipeline",
     "energy_wh",
     "facility_power_w",
     "it_power_w",
-    "lag_weights",
+    "mw_per_unit",
+    "onsite_deliveries_mw",
+    "onsite_fuel_and_co2",
     "power_supply",
+    "pue_by_year",
+    "regional_build",
 ]
 
 HOURS_PER_YEAR = 8760.0
@@ -47,22 +54,6 @@ def facility_power_w(it_w: Any, pue: Any) -> np.ndarray:
 def energy_wh(power_w: Any, load_factor: Any, hours: float = HOURS_PER_YEAR) -> np.ndarray:
     """Energy over a year at an average load factor [Wh]."""
     return np.asarray(power_w, dtype=float) * load_factor * hours
-
-
-def lag_weights(lead: np.ndarray, max_lag: int) -> np.ndarray:
-    """Split a fractional lead time between the two neighbouring whole years.
-
-    ``lead`` (draw,) [yr] -> weights (draw, max_lag + 1) summing to 1; e.g.
-    2.3 years -> 0.7 at lag 2 and 0.3 at lag 3.
-    """
-    lead = np.clip(np.asarray(lead, dtype=float), 0.0, float(max_lag))
-    lo = np.floor(lead).astype(int)
-    frac = lead - lo
-    w = np.zeros((lead.shape[0], max_lag + 1))
-    rows = np.arange(lead.shape[0])
-    w[rows, lo] += 1.0 - frac
-    w[rows, np.minimum(lo + 1, max_lag)] += frac
-    return w
 
 
 def dc_pipeline(
@@ -224,4 +215,154 @@ def power_supply(
         "onsite": onsite,
         "shortfall": shortfall,
         "powered": built - shortfall,
+    }
+
+
+def pue_by_year(
+    pue0: np.ndarray, improvement: np.ndarray, t: np.ndarray, owners: np.ndarray
+) -> np.ndarray:
+    """Fleet PUE by year: each owner's PUE overhead shrinks at a yearly rate.
+
+    Parameters
+    ----------
+    pue0 : ndarray, (draw, owner)
+        PUE of each owner in the first year [1].
+    improvement : ndarray, (draw,)
+        Yearly fractional cut of the overhead ``PUE - 1`` [1/yr].
+    t : ndarray, (year,)
+        Years since the first year [yr].
+    owners : ndarray, (year, owner)
+        Share of the fleet by owner [1].
+
+    Returns
+    -------
+    ndarray, (draw, year)
+        Fleet-average PUE [1].
+    """
+    decay = np.power(1.0 - improvement[:, None], t[None])
+    pue_o = 1.0 + (pue0[:, None, :] - 1.0) * decay[..., None]  # (draw, year, owner)
+    return dot_last(pue_o, owners[None])
+
+
+def mw_per_unit(
+    tdp_w: np.ndarray, host_overhead: np.ndarray, network_w: np.ndarray, pue: np.ndarray
+) -> np.ndarray:
+    """Facility MW one installed XPU of each type uses, (draw, year, type) [MW].
+
+    ``tdp_w`` (type,) [W], ``host_overhead`` (draw,) [1], ``network_w`` (draw, year,
+    type) [W], ``pue`` (draw, year) [1].
+    """
+    host = (1.0 + host_overhead)[:, None]
+    return (tdp_w[None, None] * host[..., None] + network_w) * pue[..., None] / 1e6
+
+
+def onsite_deliveries_mw(
+    deliveries_2025_mw: np.ndarray, growth: np.ndarray, years: np.ndarray, scale: np.ndarray
+) -> np.ndarray:
+    """Yearly deliveries of on-site generation by technology, (draw, year, tech) [MW/yr].
+
+    ``deliveries_2025_mw`` and ``growth`` (tech,) [MW/yr, 1/yr] compound from 2025;
+    ``scale`` (draw,) [1] scales all technologies.
+    """
+    return (
+        deliveries_2025_mw[None, None]
+        * np.power(1.0 + growth[None, None], np.maximum(years - 2025.0, 0.0)[None, :, None])
+        * scale[:, None, None]
+    )
+
+
+def onsite_fuel_and_co2(
+    site_mw: np.ndarray, load_factor: np.ndarray, heat_rate: np.ndarray, co2_per_mmbtu: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Energy, fuel and CO2 of on-site generation running at the load factor.
+
+    Parameters
+    ----------
+    site_mw : ndarray, (draw, year, tech)
+        On-site capacity serving load [MW].
+    load_factor : ndarray, (draw,)
+        Average load [1].
+    heat_rate : ndarray, (tech,)
+        Fuel per MWh [MMBtu/MWh].
+    co2_per_mmbtu : ndarray, (tech,)
+        CO2 per MMBtu of fuel [kg/MMBtu].
+
+    Returns
+    -------
+    site_twh : ndarray, (draw, year, tech)
+        Energy [TWh].
+    fuel_mmbtu : ndarray, (draw, year)
+        Fuel burnt [MMBtu].
+    co2_t : ndarray, (draw, year)
+        CO2 emitted [t].
+    """
+    site_twh = site_mw * load_factor[:, None, None] * HOURS_PER_YEAR / 1e6
+    fuel = (site_twh * 1e6 * heat_rate[None, None]).sum(axis=-1)
+    co2 = (site_twh * 1e6 * heat_rate * co2_per_mmbtu).sum(axis=-1) / 1e3
+    return site_twh, fuel, co2
+
+
+def regional_build(
+    *,
+    regions: dict[str, np.ndarray],
+    dc_hist: Any,
+    plan_mw: np.ndarray,
+    pipeline_scale: np.ndarray,
+    construction_lead: np.ndarray,
+    starts_cap_mw: np.ndarray,
+    reserve: np.ndarray,
+    grid_lead: np.ndarray,
+    grid_cap_mw: np.ndarray,
+    onsite_mw: np.ndarray,
+    onsite_lead: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Data-centre pipeline and power supply per region, then summed.
+
+    ``regions`` maps a region to its share (draw,) [1]; ``dc_hist`` maps it to
+    ``(energised history (year,) [MW], under construction [MW])``. ``plan_mw``
+    (draw, year) [MW] is the facility power the developers plan for.
+
+    Returns
+    -------
+    dict of ndarray
+        ``energised`` (draw, year, region) [MW], ``starts``, ``under_construction``,
+        ``powered``, ``shortfall`` (draw, year) [MW], ``by_source`` (draw, year,
+        1 + tech) [MW]: grid first, then on-site technologies.
+    """
+    dc, supply = {}, {}
+    for region, share in regions.items():
+        hist, uc = dc_hist[region]
+        pipe = dc_pipeline(
+            demand_mw=plan_mw * share[:, None],
+            history_mw=hist,
+            under_construction_mw=uc * pipeline_scale,
+            construction_lead=construction_lead,
+            start_capacity_mw=starts_cap_mw * share[:, None],
+            reserve=reserve,
+        )
+        supply[region] = power_supply(
+            completions_mw=pipe["completions"],
+            starts_mw=pipe["starts"],
+            history=~np.isnan(hist),
+            pipeline_mw=uc * pipeline_scale,
+            grid_lead=grid_lead,
+            grid_capacity_mw=grid_cap_mw * share[:, None],
+            onsite_limits_mw=onsite_mw * share[:, None, None],
+            first_powered_mw=pipe["energised"][:, 0],
+            onsite_lead=onsite_lead,
+        )
+        dc[region] = pipe
+    return {
+        "energised": np.stack([dc[r]["energised"] for r in regions], axis=-1),
+        "starts": sum(dc[r]["starts"] for r in regions),
+        "under_construction": sum(dc[r]["under_construction"] for r in regions),
+        "powered": sum(supply[r]["powered"] for r in regions),
+        "by_source": np.concatenate(
+            [
+                sum(supply[r]["grid"] for r in regions)[..., None],
+                sum(supply[r]["onsite"] for r in regions),
+            ],
+            axis=-1,
+        ),
+        "shortfall": sum(supply[r]["shortfall"] for r in regions),
     }

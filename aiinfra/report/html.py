@@ -42,7 +42,7 @@ def build_report(
 
     Everything is rendered in memory first; files are then written atomically.
     """
-    from aiinfra import solve
+    from aiinfra.bottleneck import bottleneck, constraint_rows
     from aiinfra.montecarlo import run_mc
     from aiinfra.sensitivity import tornado
 
@@ -54,13 +54,10 @@ def build_report(
     if "arr_usd" in ds and uncertain_fields(scenario):
         extras["tornado"] = tornado(scenario, "arr_usd", 2030)
     if shadow_year in ds["year"].values:
-        b = solve.bottleneck(scenario, shadow_year)
-        res = b["lp"]
+        b = bottleneck(scenario, shadow_year)
         extras["shadow"] = [
-            {"constraint": f"{n} ({u})", "usd": float(usd)}
-            for n, u, usd in zip(
-                res.names, b["inputs"]["units"], b["shadow_usd_per_year"], strict=True
-            )
+            {"constraint": f"{r['constraint']} ({r['unit']})", "usd": r["shadow_usd_per_year"]}
+            for r in constraint_rows(b)
         ]
     ctx = Context(ds=ds, lang=lang, extras=extras)
     svgs: dict[str, str] = {}

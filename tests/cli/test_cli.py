@@ -114,3 +114,23 @@ def test_console_script_end_to_end(tmp_path):
     )
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def _command_paths(group=None, prefix=()):
+    import typer.main
+
+    group = group or typer.main.get_command(app)
+    for name, cmd in group.commands.items():
+        yield (*prefix, name)
+        if hasattr(cmd, "commands"):
+            yield from _command_paths(cmd, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", sorted(_command_paths()))
+def test_help_of_every_command(path):
+    # `fab die --help` used to crash on the "[/cm²]" in a help text (rich markup)
+    res = invoke(*path, "--help")
+    assert res.exit_code == 0, res.output
+    assert "Usage" in res.output
+    if path == ("fab", "die"):
+        assert "[/cm²]" in res.output

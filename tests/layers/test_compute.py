@@ -315,7 +315,7 @@ def test_requirements_ten_thousand_draws_fast():
     }
     accs = [get_accelerator(a) for a in chain.accelerators]
     static = {
-        "rates": chain.rates,
+        "rates": chain.static.rates,
         "mix": cp.mix_table(chain.scenario.compute.mix, chain.accelerators, chain.years),
         "train_flops": np.array([a.peak("bf16") for a in accs]),
         "software_eff": np.ones(len(accs)),

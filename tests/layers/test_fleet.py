@@ -125,12 +125,14 @@ def test_fleet_and_fab_ten_thousand_draws_fast():
     from conftest import chain_upto_need
 
     draws = 10_000
-    ch, p, years, need, out = chain_upto_need(draws, seed=3)
+    from aiinfra.pipeline.stages import fab_stage, fleet_stage
+
+    static, p, c = chain_upto_need(draws, seed=3)
     for _ in range(2):  # first pass warms the allocator; the second is timed
         t0 = time.perf_counter()
-        ship = ch._fleet(years, p, need, out)
-        ch._fab(years, p, ship, out)
+        f = fleet_stage(static, p, c.need_per_type)
+        fab_stage(static, p, f.shipments)
         elapsed = time.perf_counter() - t0
     # fleet + fab, 10,000 draws x 13 years
     assert elapsed < 1.0, elapsed
-    assert out["shipments"].shape == (draws, 13, len(ch.accelerators))
+    assert f.shipments.shape == (draws, 13, len(static.accelerators))

@@ -71,11 +71,13 @@ def test_seed_figure_5_transceivers(base):
 def test_network_and_power_layers_fast():
     from conftest import chain_upto_need
 
-    ch, p, years, need, out = chain_upto_need(10_000, seed=4)
-    ship = ch._fleet(years, p, need, out)
+    from aiinfra.pipeline.stages import fleet_stage, network_stage, power_stage
+
+    static, p, c = chain_upto_need(10_000, seed=4)
+    f = fleet_stage(static, p, c.need_per_type)
     for _ in range(2):
         t0 = time.perf_counter()
-        ch._network(years, p, ship, out)
-        ch._power(years, p, ship, out)
+        net = network_stage(static, p, f.shipments, f.installed_by_vintage)
+        power_stage(static, p, f.installed_base, net, c.xpus_needed_by_use)
         elapsed = time.perf_counter() - t0
     assert elapsed < 1.0, elapsed

@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import aiinfra
+from aiinfra import kernels
 from aiinfra.layers import power
 
 
@@ -18,7 +19,7 @@ def test_gb200_nvl72_rack():
 
 
 def test_lag_weights():
-    w = power.lag_weights(np.array([2.3, 0.0]), 5)
+    w = kernels.lag_weights(np.array([2.3, 0.0]), 5)
     np.testing.assert_allclose(w[0], [0, 0, 0.7, 0.3, 0, 0])
     np.testing.assert_allclose(w[1], [1, 0, 0, 0, 0, 0])
 

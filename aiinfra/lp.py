@@ -1,9 +1,6 @@
-"""Bottleneck solver: the vectorised min over layers, and an LP with shadow prices.
+"""Linear programme of one year: tokens/s of new XPUs under layer capacities.
 
-The vectorised solver runs inside the fleet stock-flow (every draw and year at
-once): new XPUs deployed = ``min(desired, supportable by every layer)``; the
-argmin is the binding layer. For one year, :func:`lp_max_tokens` solves the
-linear programme
+For one simulated year and draw, :func:`lp_max_tokens` solves
 
     maximise   Σ_t r_t x_t                 (tokens/s of the new XPUs)
     subject to Σ_t a_lt x_t <= c_l         for every layer constraint l
@@ -11,42 +8,60 @@ linear programme
 
 with HiGHS (``scipy.optimize.linprog``). The dual value of each constraint is
 its shadow price: tokens/s gained per extra unit of that capacity (per CoWoS
-wafer, MW, EUV tool, thousand transceivers, ...).
+wafer, MW, EUV tool, thousand transceivers, ...). This module imports only
+numpy and scipy; :func:`year_constraints` assembles the LP from the
+:class:`LPInternals` the pipeline returns when asked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
 
-__all__ = ["LAYERS", "LPResult", "deploy", "lp_max_tokens", "year_constraints"]
-
-LAYERS = ("logic", "cowos", "hbm", "euv", "transceivers", "dc", "power")
+__all__ = ["CONSTRAINT_UNITS", "LPInternals", "LPResult", "lp_max_tokens", "year_constraints"]
 
 
-def deploy(want: np.ndarray, supportable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised bottleneck: deployed units and binding layer index.
+@dataclass(frozen=True)
+class LPInternals:
+    """Per-type tables of a solved run, for the LP of any year (all simulated years).
 
-    Parameters
+    Attributes
     ----------
-    want : ndarray, (...)
-        Units desired [units/yr].
-    supportable : ndarray, (..., layer)
-        Units each layer can support [units/yr].
-
-    Returns
-    -------
-    deployed : ndarray, (...)
-        ``min(want, min over layers)`` [units/yr].
-    binding : ndarray, (...)
-        Index of the binding layer; ``n_layers`` where demand binds.
+    fab_req, fab_cap : mapping
+        Per-type requirements and AI-available capacities of logic (by node),
+        CoWoS, HBM and EUV (:func:`aiinfra.layers.fab.manufacturing` ``req``/``cap``).
+    net_modules : ndarray, (draw, year, type)
+        Optical modules one new XPU needs [modules].
+    net_capacity : ndarray, (draw, year)
+        Transceiver capacity [modules/yr].
+    mw_avail : ndarray, (draw, year, 2)
+        Energised and powered facility MW [MW].
+    mw_per_unit : ndarray, (draw, year, type)
+        Facility MW per installed XPU [MW].
+    rate : ndarray, (draw, year, type)
+        Production tokens/s per device [token/s].
+    extra : ndarray, (draw, year, layer)
+        Capacity the solver ordered in earlier shortages [units/yr].
+    deployments : ndarray, (draw, year, type)
+        XPUs energised each year [units/yr].
+    mix : ndarray, (year, type)
+        Deployment mix [1].
     """
-    limit = supportable.min(axis=-1)
-    binding = np.where(limit < want, supportable.argmin(axis=-1), supportable.shape[-1])
-    return np.minimum(want, limit), binding
+
+    fab_req: Mapping[str, np.ndarray]
+    fab_cap: Mapping[str, np.ndarray]
+    net_modules: np.ndarray
+    net_capacity: np.ndarray
+    mw_avail: np.ndarray
+    mw_per_unit: np.ndarray
+    rate: np.ndarray
+    extra: np.ndarray
+    deployments: np.ndarray
+    mix: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -126,8 +141,9 @@ CONSTRAINT_UNITS = {
 
 
 def year_constraints(
-    internals: dict[str, Any],
+    internals: LPInternals,
     *,
+    layers: Sequence[str],
     index: int,
     draw: int,
     installed: np.ndarray,
@@ -143,12 +159,12 @@ def year_constraints(
     the surviving fleet already uses is netted out of data-centre and power
     capacity. Product availability is ``want · mix · (1 + flex)``.
     """
-    req, capf = internals["_lp_fab"]
-    net_req, net_cap = internals["_lp_net"]
-    mw_avail, mw_unit = internals["_lp_mw"]
-    rate = internals["_lp_rate"][draw, index]
+    req, capf = internals.fab_req, internals.fab_cap
+    net_req, net_cap = internals.net_modules, internals.net_capacity
+    mw_avail, mw_unit = internals.mw_avail, internals.mw_per_unit
+    rate = internals.rate[draw, index]
     # capacity the solver ordered in earlier shortages, in XPUs of the deployment mix
-    extra = dict(zip(LAYERS, internals["_lp_extra"][draw, index], strict=True))
+    extra = dict(zip(layers, internals.extra[draw, index], strict=True))
     rows: list[np.ndarray] = []
     caps: list[float] = []
     names: list[str] = []
@@ -186,61 +202,4 @@ def year_constraints(
         "upper": want * mix * (1.0 + flex),
         "names": names,
         "units": units,
-    }
-
-
-def bottleneck(
-    scenario: Any, year: int, *, draw: int = 0, seed: int = 0, flex: float = 1.0
-) -> dict[str, Any]:
-    """LP shadow prices for one year of a scenario (point run by default).
-
-    Returns the LP inputs and :class:`LPResult`, the blended revenue per
-    million tokens of that year [USD/Mtok] and, priced with it, each
-    constraint's shadow value [USD/yr per extra unit].
-    """
-    from aiinfra.catalogs import NODE_FAMILIES
-    from aiinfra.chain import Chain
-    from aiinfra.errors import AiinfraError
-    from aiinfra.layers.compute import SECONDS_PER_YEAR
-
-    chain = Chain(scenario)
-    years = list(chain.sim_years)
-    if year not in years:
-        msg = f"--year: {year} is not simulated; use {years[0]} to {years[-1]}"
-        raise AiinfraError(msg)
-    out = chain.compute(max(draw + 1, 1), seed=seed, keep_internals=True)
-    i = years.index(year)
-    j = i - int(chain.years[0] - chain.sim_years[0])
-    ship = out["shipments"][draw, j]
-    want = float(out["shipments_desired"][draw, j])
-    mix = ship / ship.sum() if ship.sum() > 0 else chain._mix[i]
-    lp_in = year_constraints(
-        chain.internals,
-        index=i,
-        draw=draw,
-        installed=out["installed_base"][draw, j],
-        shipments=chain.internals["_lp_deployments"][draw, i],  # this year's energised units
-        want=want,
-        mix=chain._mix[i],
-        nodes=list(NODE_FAMILIES),
-        flex=flex,
-    )
-    res = lp_max_tokens(
-        lp_in["rate"], lp_in["a"], lp_in["cap"], lp_in["upper"], names=lp_in["names"]
-    )
-    price = float(out["arr_usd"][draw, j] / out["tokens_total"][draw, j] * 1e6)
-    binding = int(out["binding_layer"][draw, j])
-    names = [*LAYERS, "demand"]
-    return {
-        "year": year,
-        "lp": res,
-        "inputs": lp_in,
-        "usd_per_mtok": price,
-        "shadow_usd_per_year": res.shadow * SECONDS_PER_YEAR * price / 1e6,
-        "solver_binding": names[binding],
-        "shipped": float(ship.sum()),
-        "deployed": float(out["deployments_total"][draw, j]),
-        "waiting": float(out["xpus_waiting_power"][draw, j]),
-        "desired": want,
-        "mix": mix,
     }

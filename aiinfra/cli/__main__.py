@@ -1,0 +1,5 @@
+"""``python -m aiinfra.cli``."""
+
+from aiinfra.cli import main
+
+main()

@@ -1,0 +1,208 @@
+"""Hardware calculators: perf, catalog, fab die."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from aiinfra.cli.common import (
+    PrecisionOpt,
+    _fail,
+    app,
+    handles_errors,
+    out_console,
+)
+
+
+@app.command()
+@handles_errors
+def perf(
+    accelerator: Annotated[str, typer.Option("--accelerator", "-a", help="Catalog name.")],
+    model: Annotated[str, typer.Option("--model", "-m", help="Catalog model name.")],
+    devices: Annotated[int, typer.Option("--devices", help="Devices in the system.")] = 8,
+    batch: Annotated[
+        str, typer.Option("--batch", help="Sequences per replica, or 'auto'.")
+    ] = "auto",
+    input_tokens: Annotated[
+        float, typer.Option("--input-tokens", help="Prompt tokens per request.")
+    ] = 294.0,
+    output_tokens: Annotated[
+        float, typer.Option("--output-tokens", help="Output tokens per request.")
+    ] = 294.45,
+    precision: PrecisionOpt = "fp8",
+    mode: Annotated[str, typer.Option("--mode", help="infer or train.")] = "infer",
+    tokens: Annotated[
+        float, typer.Option("--tokens", help="Training tokens (--mode train).")
+    ] = 1e12,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """LLM inference/training performance of an accelerator x model (roofline)."""
+    from aiinfra.catalogs import get_accelerator, get_architecture
+    from aiinfra.layers import compute
+    from aiinfra.validation import DEFAULTS
+
+    problems = []
+    if precision not in compute.BYTES_PER_PARAM:
+        problems.append(f"--precision: {precision!r} is not allowed; use bf16, fp8 or fp4")
+    if mode not in ("infer", "train"):
+        problems.append(f"--mode: {mode!r} is not allowed; use infer or train")
+    if devices < 1 or devices > 1_000_000:
+        problems.append(f"--devices: {devices} is not allowed; use 1 to 1000000")
+    if not (1 <= input_tokens <= 10_000_000) or not (1 <= output_tokens <= 10_000_000):
+        problems.append("--input-tokens/--output-tokens: use 1 to 10000000 tokens")
+    n_batch: int | None = None
+    if batch != "auto":
+        try:
+            n_batch = int(batch)
+        except ValueError:
+            n_batch = -1
+        if not 1 <= n_batch <= 65536:
+            problems.append(f"--batch: {batch!r} is not allowed; use 'auto' or 1 to 65536")
+    if not 0 < tokens < 1e18:
+        problems.append(f"--tokens: {tokens:g} is not allowed; use a positive count below 1e18")
+    if problems:
+        _fail(problems)
+    acc = get_accelerator(accelerator)
+    arch = get_architecture(model)
+    if mode == "train":
+        t = compute.training_time(
+            tokens,
+            active_params=arch.active_params,
+            devices=devices,
+            peak_flops=acc.peak(precision),
+            mfu=DEFAULTS.training_mfu * acc.software_efficiency,
+        )
+        out = {
+            "flop": float(t["flop"]),
+            "seconds": float(t["seconds"]),
+            "days": float(t["seconds"]) / 86400.0,
+            "device_hours": float(t["device_hours"]),
+            "mfu": DEFAULTS.training_mfu * acc.software_efficiency,
+        }
+    else:
+        res = compute.perf(
+            acc,
+            arch,
+            devices=devices,
+            batch=n_batch,
+            n_in=input_tokens,
+            n_out=output_tokens,
+            precision=precision,
+            efficiency=DEFAULTS.inference,
+        )
+        out = res.as_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(out) + "\n")
+        return
+    title = f"{devices} x {acc.name}, {arch.name}, {precision}, {mode}"
+    table = Table(title=title)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for k, v in out.items():
+        table.add_row(k, f"{v:,.4g}" if isinstance(v, float) else str(v))
+    out_console.print(table)
+
+
+@app.command()
+@handles_errors
+def catalog(
+    which: Annotated[str, typer.Argument(help="accelerators or models")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the accelerator or model catalog."""
+    from aiinfra.catalogs import read_csv
+
+    files = {"accelerators": "accelerators.csv", "models": "llm_architectures.csv"}
+    if which not in files:
+        _fail([f"catalog: {which!r} is not a catalog; use accelerators or models"])
+    rows = read_csv(files[which])
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    cols = (
+        ["name", "vendor", "year", "bf16_tflops", "fp8_tflops", "hbm_gb", "hbm_tbps", "tdp_w"]
+        if which == "accelerators"
+        else ["name", "kind", "total_params_b", "active_params_b", "layers", "attention"]
+    )
+    table = Table(title=f"{which} catalog")
+    for c in cols:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*(r[c] for c in cols))
+    out_console.print(table)
+
+
+fab_app = typer.Typer(
+    help="Manufacturing calculators.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(fab_app, name="fab")
+
+
+@fab_app.command("die")
+@handles_errors
+def fab_die(
+    area: Annotated[float, typer.Option("--area", help="Die area [mm²].")],
+    node: Annotated[str, typer.Option("--node", help="Process node (N12, N7, N5, N4, N3, N2).")],
+    d0: Annotated[
+        float | None, typer.Option("--d0", help="Defect density [/cm²]; default: mature node.")
+    ] = None,
+    model: Annotated[str, typer.Option("--model", help="Yield model.")] = "negative_binomial",
+    alpha: Annotated[float, typer.Option("--alpha", help="Clustering parameter.")] = 3.0,
+    edge_exclusion: Annotated[
+        float, typer.Option("--edge-exclusion", help="Edge exclusion [mm].")
+    ] = 0.0,
+    wafer_price: Annotated[
+        float | None, typer.Option("--wafer-price", help="Wafer price [USD]; default: node.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Dies per 300 mm wafer, yield, good dies and cost per good die."""
+    from aiinfra.catalogs import read_csv
+    from aiinfra.layers import fab
+
+    nodes = {r["node"]: r for r in read_csv("process_nodes.csv")}
+    problems = []
+    if node not in nodes:
+        problems.append(f"--node: {node!r} is not known; use one of {', '.join(nodes)}")
+    if not 1.0 <= area <= 60000.0:
+        problems.append(f"--area: {area:g} mm² is not allowed; use 1 to 60000")
+    if d0 is not None and not 0.0 <= d0 <= 100.0:
+        problems.append(f"--d0: {d0:g} is not allowed; use 0 to 100 defects/cm²")
+    if model not in fab.YIELD_MODELS:
+        problems.append(f"--model: {model!r} is not known; use {', '.join(fab.YIELD_MODELS)}")
+    if not 0.0 < alpha <= 1000.0:
+        problems.append(f"--alpha: {alpha:g} is not allowed; use a value in (0, 1000]")
+    if not 0.0 <= edge_exclusion < 50.0:
+        problems.append(f"--edge-exclusion: {edge_exclusion:g} is not allowed; use 0 to 50 mm")
+    if wafer_price is not None and not 0.0 < wafer_price < 1e7:
+        problems.append(f"--wafer-price: {wafer_price:g} is not allowed; use 0 to 1e7 USD")
+    if problems:
+        _fail(problems)
+    row = nodes[node]
+    d0_v = float(row["d0_mature_per_cm2"]) if d0 is None else d0
+    price = float(row["wafer_price_usd"]) if wafer_price is None else wafer_price
+    gross = float(fab.gross_dies_per_wafer(area, edge_exclusion_mm=edge_exclusion))
+    yld = float(fab.YIELD_MODELS[model](area, d0_v, alpha))
+    good = gross * yld
+    out = {
+        "gross_dies_per_wafer": gross,
+        "yield": yld,
+        "good_dies_per_wafer": good,
+        "wafer_price_usd": price,
+        "cost_per_good_die_usd": float(fab.cost_per_good_die(price, good)),
+        "d0_per_cm2": d0_v,
+        "model": model,
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(out) + "\n")
+        return
+    table = Table(title=f"{area:g} mm² die on {node} (300 mm wafer)")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for k, v in out.items():
+        table.add_row(k, f"{v:,.4g}" if isinstance(v, float) else str(v))
+    out_console.print(table)

@@ -1,0 +1,204 @@
+"""`aiinfra run` and `aiinfra mc`: point runs and Monte Carlo."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from aiinfra.cli.common import (
+    HEADLINE_YEARS,
+    MAX_MC_DRAWS,
+    MAX_RUN_DRAWS,
+    MAX_STORE_DRAWS,
+    MC_CHUNK,
+    ForceOpt,
+    ScenarioArg,
+    SetOpt,
+    WorkersOpt,
+    _claim_out,
+    _fail,
+    _fmt,
+    _load,
+    app,
+    err_console,
+    handles_errors,
+    out_console,
+)
+
+
+@app.command()
+@handles_errors
+def run(
+    scenario: ScenarioArg = "base",
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
+    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws (1 = point run).")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator.")] = 0,
+    sets: SetOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Run a scenario; write results.nc and summary.csv; print headline numbers."""
+    from aiinfra.chain import Chain
+    from aiinfra.results import write_outputs
+
+    if not 1 <= draws <= MAX_RUN_DRAWS:
+        _fail([f"--draws: {draws} is not allowed; use 1 to {MAX_RUN_DRAWS}"])
+    if seed < 0:
+        _fail([f"--seed: {seed} is not allowed; use a non-negative integer"])
+    sc = _load(scenario, sets)
+    with _claim_out(out, force):
+        if draws == 1:
+            ds = Chain(sc).run(draws=1, seed=seed)
+        else:  # chunked: same numbers, bounded temporaries
+            from aiinfra.montecarlo import run_mc
+
+            ds = run_mc(sc, draws, seed=seed)
+        paths = write_outputs(ds, out)
+        _print_headline(ds)
+        out_console.print(f"wrote {paths['results']} and {paths['summary']}")
+
+
+def _print_headline(ds) -> None:
+    from aiinfra.variables import HEADLINE
+
+    years = [y for y in HEADLINE_YEARS if y in ds["year"].values]
+    draws = ds.sizes["draw"]
+    title = f"{ds.attrs.get('scenario', '')}: " + (
+        "point run" if draws == 1 else f"median and p5-p95 of {draws} draws"
+    )
+    table = Table(title=title)
+    table.add_column("variable", no_wrap=True)
+    table.add_column("unit", no_wrap=True)
+    for y in years:
+        table.add_column(str(y), justify="right")
+    for name, scale, unit in HEADLINE:
+        if name not in ds:
+            continue
+        da = ds[name]
+        extra = [d for d in da.dims if d not in ("draw", "year")]
+        if extra:
+            da = da.sum(extra)
+        cells = []
+        for y in years:
+            v = da.sel(year=y).values * scale
+            if draws == 1:
+                cells.append(_fmt(float(v[0])))
+            else:
+                lo, med, hi = np.quantile(v, [0.05, 0.5, 0.95])
+                cells.append(f"{_fmt(med)}\n[dim]{_fmt(lo)}-{_fmt(hi)}[/dim]")
+        table.add_row(name, unit, *cells)
+    out_console.print(table)
+
+
+@app.command()
+@handles_errors
+def mc(
+    scenario: ScenarioArg = "base",
+    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Master seed.")] = 0,
+    sampler: Annotated[str, typer.Option("--sampler", help="lhs, sobol or random.")] = "lhs",
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
+    workers: WorkersOpt = 1,
+    backend: Annotated[
+        str,
+        typer.Option(
+            "--backend",
+            help="processes (forked, shared memory) or dask (a local dask.distributed cluster).",
+        ),
+    ] = "processes",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Existing Dask scheduler tcp://host:port.")
+    ] = None,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", help="Draws per chunk (and per Zarr chunk).")
+    ] = MC_CHUNK,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store",
+            help="Stream the draws to OUT/results.zarr chunk by chunk (runs beyond memory).",
+        ),
+    ] = False,
+    dtype: Annotated[
+        str | None,
+        typer.Option(
+            "--dtype", help="float64 or float32 (default: float64; float32 with --store)."
+        ),
+    ] = None,
+    sets: SetOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Monte Carlo over every distribution; summary with p5/p25/p50/p75/p95."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from aiinfra.memory import no_hugepages
+    from aiinfra.montecarlo import run_mc
+    from aiinfra.results import MC_QUANTILES, write_outputs
+
+    problems = []
+    limit = MAX_STORE_DRAWS if store else MAX_MC_DRAWS
+    if not 1 <= draws <= limit:
+        hint = "" if store else f" (up to {MAX_STORE_DRAWS:,} with --store)"
+        problems.append(f"--draws: {draws} is not allowed; use 1 to {limit}{hint}")
+    if sampler not in ("lhs", "sobol", "random"):
+        problems.append(f"--sampler: {sampler!r} is not allowed; use lhs, sobol or random")
+    if not 1 <= workers <= 64:
+        problems.append(f"--workers: {workers} is not allowed; use 1 to 64")
+    if backend not in ("processes", "dask"):
+        problems.append(f"--backend: {backend!r} is not allowed; use processes or dask")
+    if dtype is not None and dtype not in ("float64", "float32"):
+        problems.append(f"--dtype: {dtype!r} is not allowed; use float64 or float32")
+    if not 1 <= chunk_size <= 1_000_000:
+        problems.append(f"--chunk-size: {chunk_size} is not allowed; use 1 to 1000000")
+    if seed < 0:
+        problems.append(f"--seed: {seed} is not allowed; use a non-negative integer")
+    if problems:
+        _fail(problems)
+    sc = _load(scenario, sets)
+    with _claim_out(out, force):
+        zarr_path = out / "results.zarr" if store else None
+        if zarr_path is not None:
+            out.mkdir(parents=True, exist_ok=True)
+        with (
+            no_hugepages(),
+            Progress(
+                TextColumn("[bold]monte carlo"),
+                BarColumn(),
+                TextColumn("{task.completed:,}/{task.total:,} draws"),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+                disable=draws < 20_000 or not sys.stderr.isatty(),
+            ) as bar,
+        ):
+            task = bar.add_task("mc", total=draws)
+            ds = run_mc(
+                sc,
+                draws,
+                seed=seed,
+                sampler=sampler,
+                chunk_size=chunk_size,
+                workers=workers,
+                scheduler=scheduler,
+                backend=backend,
+                store=zarr_path,
+                dtype=dtype,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+            bar.stop()
+            status = (
+                err_console.status("summary: mean and quantiles of every variable and year")
+                if draws >= 20_000 and sys.stderr.isatty()
+                else contextlib.nullcontext()
+            )
+            with status:
+                paths = write_outputs(
+                    ds, out, quantiles=MC_QUANTILES, store=zarr_path, workers=workers
+                )
+        _print_headline(ds)
+        out_console.print(f"wrote {paths['results']} and {paths['summary']}")

@@ -1,0 +1,484 @@
+"""Roofline LLM performance of one accelerator system (inference and training).
+
+Roofline of one model replica on ``tp`` devices (tensor/expert parallel over
+the scale-up link), serving ``batch`` sequences with continuous batching:
+
+* prefill of ``n_in`` tokens is compute-bound:
+  FLOP = 2·P_active·n_in + 2·layers·n_in²·d_attn;
+* one decode step reads the weights the batch touches (all of a dense model;
+  for an MoE the expected share of experts hit by ``batch`` tokens,
+  ``1 - (1 - k/E)^batch``) and each sequence's KV cache
+  (``kv_elems_per_token · context · kv_bytes``), and does 2·P_active FLOP per
+  token; linear layers take ``max(weight bytes / BW, FLOP / peak, all-reduce
+  bytes / link BW)``, attention adds its KV reads on top;
+* steady-state output tokens/s of a replica = ``batch / (t_step + batch/n_out ·
+  t_prefill)`` (prefills interleaved with decode on the same devices).
+
+Achieved rates are peak x efficiency: ``mfu`` for compute, ``mbu`` for HBM,
+``comm_eff`` for the scale-up link, each times the accelerator's
+``software_efficiency`` (fitted once to MLPerf, see ``data/validation.csv``).
+
+Everything is plain numpy with broadcasting, so hardware, model, batch and
+parallelism may each be arrays (the ``auto`` search adds grid axes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from aiinfra.catalogs import Accelerator, Architecture
+
+__all__ = [
+    "ACT_BYTES",
+    "BATCH_GRID",
+    "BYTES_PER_PARAM",
+    "KV_BYTES",
+    "MAX_TP",
+    "MEM_USABLE",
+    "SCALEOUT_BW",
+    "SECONDS_PER_YEAR",
+    "TP_GRID",
+    "Efficiency",
+    "PerfResult",
+    "arch_arrays",
+    "best_inference",
+    "bound_of",
+    "decode_step",
+    "expert_coverage",
+    "hw_arrays",
+    "inference_roofline",
+    "max_batch",
+    "perf",
+    "prefill_time",
+    "training_time",
+]
+
+SECONDS_PER_YEAR = 365.25 * 86400.0
+BYTES_PER_PARAM = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5}
+# KV cache stays in FP8 for low-precision deployments (as in MLPerf submissions).
+KV_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 1.0}
+ACT_BYTES = 2.0  # activations exchanged between devices in bf16
+MEM_USABLE = 0.9  # share of HBM left for weights + KV after runtime/activation reserve
+BATCH_GRID = np.unique(np.round(np.geomspace(1, 8192, 97)).astype(int)).astype(float)
+TP_GRID = 2.0 ** np.arange(0, 9)  # 1 .. 256 devices per replica
+SCALEOUT_BW = 50e9  # B/s per device: one 400G NIC per accelerator
+MAX_TP = 8  # tensor-parallel degree; larger replicas use pipeline/expert stages
+
+
+@dataclass(frozen=True)
+class Efficiency:
+    """Achieved fraction of peak (before the accelerator's software factor).
+
+    Defaults are the fit to MLPerf Inference v4.1 (``aiinfra.validation``).
+    """
+
+    mfu: float = 0.504
+    mbu: float = 0.600
+    comm_eff: float = 0.70
+
+
+def expert_coverage(batch: Any, n_experts: Any, top_k: Any) -> np.ndarray:
+    """Expected share of routed experts a batch of tokens touches per layer [1].
+
+    ``1 - (1 - k/E)^batch`` under uniform routing; 1 for dense models (E <= k).
+    """
+    e = np.asarray(n_experts, dtype=float)
+    k = np.asarray(top_k, dtype=float)
+    p_miss = np.where(e > k, 1.0 - k / np.maximum(e, 1.0), 0.0)
+    return 1.0 - np.power(p_miss, np.asarray(batch, dtype=float))
+
+
+def prefill_time(
+    n_in: Any,
+    *,
+    active_params: Any,
+    layers: Any,
+    attn_dim: Any,
+    hidden: Any,
+    peak_flops: Any,
+    scaleup_bw: Any,
+    tp: Any,
+    mfu: Any,
+    comm_eff: Any,
+    domain: Any = np.inf,
+) -> np.ndarray:
+    """Time to prefill one sequence of ``n_in`` tokens on a replica of ``tp`` devices [s].
+
+    Parameters
+    ----------
+    n_in : array_like
+        Prompt tokens [tokens].
+    active_params : array_like
+        Parameters used per token [1].
+    layers, attn_dim, hidden : array_like
+        Transformer depth, query width (heads x head_dim) and hidden size [1].
+    peak_flops : array_like
+        Dense peak per device at the run's precision [FLOP/s].
+    scaleup_bw : array_like
+        Scale-up link bandwidth per device and direction [B/s].
+    tp : array_like
+        Devices per replica [1].
+    mfu, comm_eff : array_like
+        Achieved fraction of peak compute and link bandwidth [1].
+    domain : array_like
+        Devices in one scale-up domain [1].
+    """
+    n = np.asarray(n_in, dtype=float)
+    flop = 2.0 * active_params * n + 2.0 * layers * n * n * attn_dim
+    t_cmp = flop / (tp * peak_flops * mfu)
+    t_comm = _allreduce_time(n, layers, hidden, scaleup_bw, tp, comm_eff, domain)
+    return np.maximum(t_cmp, t_comm)
+
+
+def _allreduce_time(
+    tokens: Any, layers: Any, hidden: Any, bw: Any, tp: Any, eff: Any, domain: Any = np.inf
+) -> Any:
+    """Communication time per device for one pass of ``tokens`` tokens [s].
+
+    Tensor parallelism up to :data:`MAX_TP` devices: two ring all-reduces of
+    the activations per layer over the scale-up link (bandwidth ``bw``).
+    Larger replicas add pipeline (or expert) stages that pass the activations
+    once per stage boundary, over the scale-up link inside the domain and the
+    scale-out NIC beyond it.
+    """
+    tp = np.asarray(tp, dtype=float)
+    t_in = np.minimum(np.minimum(tp, domain), MAX_TP)
+    stages = np.ceil(tp / t_in)  # each stage holds layers / stages layers
+    vol = 2.0 * layers / stages * tokens * hidden * ACT_BYTES * 2.0 * (t_in - 1.0) / t_in
+    p2p = np.where(stages > 1, tokens * hidden * ACT_BYTES * (stages - 1.0) / tp, 0.0)
+    link = np.where(tp <= domain, bw, SCALEOUT_BW)
+    return vol / (bw * eff) + p2p / (link * eff)
+
+
+def decode_step(
+    batch: Any,
+    context: Any,
+    *,
+    arch: Mapping[str, Any],
+    hw: Mapping[str, Any],
+    weight_bytes: Any,
+    kv_bytes: Any,
+    tp: Any,
+    eff: Mapping[str, Any],
+) -> dict[str, np.ndarray]:
+    """Time of one decode step of ``batch`` sequences at mean ``context`` [s].
+
+    Returns ``t_step`` and its parts ``t_weights`` (weight reads), ``t_linear``
+    (linear-layer compute), ``t_comm`` (all-reduce) and ``t_attn`` (KV reads +
+    attention FLOP), all in seconds.
+    """
+    b = np.asarray(batch, dtype=float)
+    cov = expert_coverage(b, arch["n_experts"], arch["experts_per_token"])
+    w_bytes = (arch["shared_params"] + arch["expert_params"] * cov) * weight_bytes
+    bw = hw["hbm_bw"] * eff["mbu"]
+    fl = hw["peak_flops"] * eff["mfu"]
+    t_weights = w_bytes / tp / bw
+    t_linear = 2.0 * arch["active_params"] * b / (tp * fl)
+    t_comm = _allreduce_time(
+        b, arch["layers"], arch["hidden"], hw["scaleup_bw"], tp, eff["comm"], hw["domain"]
+    )
+    kv_read = b * context * arch["kv_elems_per_token"] * kv_bytes / tp / bw
+    attn_flop = 4.0 * arch["layers"] * context * arch["attn_dim"] * b / (tp * fl)
+    t_attn = kv_read + attn_flop
+    t_step = np.maximum(np.maximum(t_weights, t_linear), t_comm) + t_attn
+    return {
+        "t_step": t_step,
+        "t_weights": t_weights,
+        "t_linear": t_linear,
+        "t_comm": t_comm,
+        "t_kv": kv_read,
+        "t_attn_flop": attn_flop,
+    }
+
+
+def max_batch(*, hbm_bytes: Any, tp: Any, weights_bytes: Any, kv_bytes_per_seq: Any) -> np.ndarray:
+    """Largest number of sequences whose KV cache fits next to the weights [1]."""
+    free = tp * hbm_bytes * MEM_USABLE - weights_bytes
+    return np.where(free > 0, np.floor(np.maximum(free, 0.0) / kv_bytes_per_seq), 0.0)
+
+
+def inference_roofline(
+    *,
+    arch: Mapping[str, Any],
+    hw: Mapping[str, Any],
+    precision_bytes: tuple[Any, Any],
+    tp: Any,
+    batch: Any,
+    n_in: Any,
+    n_out: Any,
+    eff: Mapping[str, Any],
+) -> dict[str, np.ndarray]:
+    """Throughput and latency of one replica at a given ``tp`` and ``batch``.
+
+    Returns (broadcast over all inputs): ``tokens_per_s`` output tokens/s per
+    replica, ``prefill_tokens_per_s`` and ``decode_tokens_per_s`` per replica,
+    ``ttft_s``, ``tpot_s``, ``memory_bytes`` per device, ``fits`` (bool),
+    ``t_compute``/``t_memory``/``t_comm`` seconds per output token (which roof
+    binds), ``max_batch``.
+    """
+    wb, kvb = precision_bytes
+    weights = arch["total_params"] * wb
+    ctx_max = n_in + n_out
+    kv_seq = arch["kv_elems_per_token"] * kvb * ctx_max
+    bmax = max_batch(
+        hbm_bytes=hw["hbm_bytes"], tp=tp, weights_bytes=weights, kv_bytes_per_seq=kv_seq
+    )
+    t_pre = prefill_time(
+        n_in,
+        active_params=arch["active_params"],
+        layers=arch["layers"],
+        attn_dim=arch["attn_dim"],
+        hidden=arch["hidden"],
+        peak_flops=hw["peak_flops"],
+        scaleup_bw=hw["scaleup_bw"],
+        tp=tp,
+        mfu=eff["mfu"],
+        comm_eff=eff["comm"],
+        domain=hw["domain"],
+    )
+    ctx_mean = n_in + 0.5 * n_out
+    d = decode_step(
+        batch, ctx_mean, arch=arch, hw=hw, weight_bytes=wb, kv_bytes=kvb, tp=tp, eff=eff
+    )
+    b = np.asarray(batch, dtype=float)
+    pre_share = b / n_out * t_pre  # prefill seconds per decode step
+    t_cycle = d["t_step"] + pre_share
+    tokens = b / t_cycle
+    per_tok = 1.0 / np.maximum(b, 1e-30)
+    t_memory = (
+        np.where(d["t_weights"] >= d["t_linear"], d["t_weights"], 0.0) + d["t_kv"]
+    ) * per_tok
+    t_compute = (
+        np.where(d["t_linear"] > d["t_weights"], d["t_linear"], 0.0) + d["t_attn_flop"] + pre_share
+    ) * per_tok
+    t_comm = np.where(d["t_comm"] > np.maximum(d["t_weights"], d["t_linear"]), d["t_comm"], 0.0)
+    mem = (weights + b * kv_seq) / tp
+    return {
+        "tokens_per_s": tokens,
+        "prefill_tokens_per_s": n_in / t_pre,
+        "decode_tokens_per_s": b / d["t_step"],
+        "ttft_s": t_pre,
+        "tpot_s": d["t_step"],
+        "memory_bytes": mem,
+        "fits": (b <= bmax) & (b >= 1),
+        "t_compute": t_compute,
+        "t_memory": t_memory,
+        "t_comm": t_comm * per_tok,
+        "max_batch": bmax,
+    }
+
+
+@dataclass(frozen=True)
+class PerfResult:
+    """Best configuration of an accelerator x model pair (per device rates)."""
+
+    tokens_per_s: float  # output tokens/s of the whole system (all devices)
+    prefill_tokens_per_s: float  # system prompt tokens/s when only prefilling
+    decode_tokens_per_s: float  # system output tokens/s when only decoding
+    ttft_s: float
+    tpot_s: float
+    memory_gb: float  # per device
+    bound: str
+    batch: int  # sequences per replica
+    tp: int  # devices per replica
+    replicas: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly mapping."""
+        return dict(self.__dict__)
+
+
+def arch_arrays(a: Architecture) -> dict[str, float]:
+    """Architecture fields used by the roofline (parameters, not billions)."""
+    return {
+        "total_params": a.total_params,
+        "active_params": a.active_params,
+        "shared_params": a.shared_params,
+        "expert_params": a.expert_params,
+        "n_experts": float(a.n_experts),
+        "experts_per_token": float(a.experts_per_token),
+        "layers": float(a.layers),
+        "hidden": float(a.hidden),
+        "attn_dim": float(a.attn_dim),
+        "kv_elems_per_token": a.kv_elems_per_token,
+    }
+
+
+def hw_arrays(accs: Sequence[Accelerator], precision: str) -> dict[str, np.ndarray]:
+    """Stack accelerator fields into arrays (one entry per accelerator)."""
+    return {
+        "peak_flops": np.array([a.peak(precision) for a in accs]),
+        "hbm_bytes": np.array([a.hbm_bytes for a in accs]),
+        "hbm_bw": np.array([a.hbm_bw for a in accs]),
+        "scaleup_bw": np.array([a.scaleup_bw for a in accs]),
+        "domain": np.array([float(a.scaleup_domain) for a in accs]),
+        "software_efficiency": np.array([a.software_efficiency for a in accs]),
+    }
+
+
+def best_inference(
+    accs: Sequence[Accelerator],
+    arch: Architecture,
+    *,
+    devices: int | None = None,
+    batch: int | None = None,
+    n_in: Any = 294.0,
+    n_out: Any = 290.0,
+    precision: str = "fp8",
+    efficiency: Efficiency | None = None,
+    tpot_slo_s: float | None = None,
+) -> dict[str, np.ndarray]:
+    """Throughput-optimal configuration per accelerator (and per n_in/n_out entry).
+
+    Searches the replica size (powers of two up to ``devices``, or up to 256;
+    tensor parallel up to 8, pipeline stages beyond, over the scale-out NIC
+    outside the scale-up domain) and batch (``batch`` or a grid up to the
+    memory limit and the optional ``tpot_slo_s``); returns per-accelerator arrays shaped like
+    ``broadcast(len(accs), n_in, n_out)``: per-device rates and the chosen
+    configuration. Entries where the model cannot fit have ``tokens_per_s = 0``.
+    """
+    eff = efficiency or Efficiency()
+    hw = hw_arrays(accs, precision)
+    se = hw.pop("software_efficiency")
+    n_in = np.asarray(n_in, dtype=float)
+    n_out = np.asarray(n_out, dtype=float)
+    nd = max(1, n_in.ndim, n_out.ndim)
+    # accelerator axis first; n_in/n_out broadcast against (acc, 1, ...)
+    np.broadcast_shapes((len(accs),) + (1,) * (nd - 1), n_in.shape, n_out.shape)
+
+    def grid(x: np.ndarray) -> np.ndarray:  # add tp and batch axes
+        return np.asarray(x, dtype=float).reshape(np.shape(x) + (1,) * (2 + nd - np.ndim(x)))
+
+    hw_g = {k: _expand(v, nd) for k, v in hw.items()}
+    se_g = _expand(se, nd)
+    tp = TP_GRID.reshape((1,) * nd + (-1, 1))
+    b = (np.array([float(batch)]) if batch else BATCH_GRID).reshape((1,) * nd + (1, -1))
+    limit = TP_GRID[-1] if devices is None else float(devices)
+    effd = {"mfu": eff.mfu * se_g, "mbu": eff.mbu * se_g, "comm": eff.comm_eff * se_g}
+    res = inference_roofline(
+        arch=arch_arrays(arch),
+        hw=hw_g,
+        precision_bytes=(BYTES_PER_PARAM[precision], KV_BYTES[precision]),
+        tp=tp,
+        batch=b,
+        n_in=grid(n_in),
+        n_out=grid(n_out),
+        eff=effd,
+    )
+    ok = res["fits"] & (tp <= limit)
+    if tpot_slo_s is not None:
+        ok &= res["tpot_s"] <= tpot_slo_s
+    per_device = np.where(ok, res["tokens_per_s"] / tp, 0.0)
+    full = np.broadcast_to(per_device, np.broadcast_shapes(per_device.shape, ok.shape))
+    flat = full.reshape((*full.shape[:nd], -1))
+    idx = flat.argmax(axis=-1)
+
+    def pick(x: np.ndarray) -> np.ndarray:
+        xb = np.broadcast_to(x, full.shape).reshape(flat.shape)
+        return np.take_along_axis(xb, idx[..., None], axis=-1)[..., 0]
+
+    best_tp = pick(np.broadcast_to(tp, full.shape))
+    out = {
+        "tokens_per_s_per_device": pick(per_device),
+        "prefill_tokens_per_s_per_device": pick(res["prefill_tokens_per_s"] / tp),
+        "decode_tokens_per_s_per_device": pick(res["decode_tokens_per_s"] / tp),
+        "ttft_s": pick(res["ttft_s"]),
+        "tpot_s": pick(res["tpot_s"]),
+        "memory_bytes": pick(res["memory_bytes"]),
+        "t_compute": pick(res["t_compute"]),
+        "t_memory": pick(res["t_memory"]),
+        "t_comm": pick(res["t_comm"]),
+        "batch": pick(np.broadcast_to(b, full.shape)),
+        "tp": best_tp,
+        "fits": pick(ok.astype(float)) > 0,
+    }
+    return out
+
+
+def _expand(v: np.ndarray, nd: int) -> np.ndarray:
+    """(acc,) -> (acc, 1, ..., 1) with nd-1 extra axes for n_in/n_out plus tp, batch."""
+    return v.reshape((-1,) + (1,) * (nd - 1 + 2))
+
+
+def bound_of(t_compute: Any, t_memory: Any, t_comm: Any) -> np.ndarray:
+    """Which roof dominates: 'compute', 'memory' or 'communication'."""
+    stack = np.stack(np.broadcast_arrays(t_compute, t_memory, t_comm))
+    names = np.array(["compute", "memory", "communication"])
+    return names[stack.argmax(axis=0)]
+
+
+def training_time(
+    tokens: Any, *, active_params: Any, devices: Any, peak_flops: Any, mfu: Any
+) -> dict[str, np.ndarray]:
+    """Time to train on ``tokens`` tokens: FLOP = 6·P_active·D.
+
+    Returns ``flop`` [FLOP], ``seconds`` [s] and ``device_hours`` [h].
+    """
+    flop = 6.0 * np.asarray(active_params, dtype=float) * np.asarray(tokens, dtype=float)
+    seconds = flop / (np.asarray(devices, dtype=float) * peak_flops * mfu)
+    return {"flop": flop, "seconds": seconds, "device_hours": seconds * devices / 3600.0}
+
+
+def perf(
+    acc: Accelerator,
+    arch: Architecture,
+    *,
+    devices: int = 8,
+    batch: int | None = None,
+    n_in: float = 294.0,
+    n_out: float = 294.45,
+    precision: str = "fp8",
+    efficiency: Efficiency | None = None,
+    tpot_slo_s: float | None = None,
+) -> PerfResult:
+    """Inference performance of ``devices`` x ``acc`` serving ``arch``.
+
+    ``batch=None`` picks the throughput-optimal batch that fits in memory (what
+    an MLPerf Offline run measures). Raises :class:`AiinfraError` when the
+    model cannot fit on the devices at any parallelism.
+    """
+    from aiinfra.errors import AiinfraError
+
+    if devices < 1:
+        msg = f"devices must be >= 1, got {devices}"
+        raise AiinfraError(msg)
+    r = best_inference(
+        [acc],
+        arch,
+        devices=devices,
+        batch=batch,
+        n_in=n_in,
+        n_out=n_out,
+        precision=precision,
+        efficiency=efficiency,
+        tpot_slo_s=tpot_slo_s,
+    )
+    if not bool(r["fits"][0]):
+        weights_gb = arch.total_params * BYTES_PER_PARAM[precision] / 1e9
+        usable_gb = devices * acc.hbm_bytes * MEM_USABLE / 1e9
+        what = f"batch {batch}" if batch else "even one sequence"
+        msg = (
+            f"{arch.name} does not fit: {weights_gb:,.0f} GB of {precision} weights plus the KV "
+            f"cache of {what} need more than the {usable_gb:,.0f} GB usable on {devices} x "
+            f"{acc.name}; add --devices, lower --precision or --batch"
+        )
+        raise AiinfraError(msg)
+    tp = int(r["tp"][0])
+    replicas = devices // tp
+    used = tp * replicas
+    return PerfResult(
+        tokens_per_s=float(r["tokens_per_s_per_device"][0]) * used,
+        prefill_tokens_per_s=float(r["prefill_tokens_per_s_per_device"][0]) * used,
+        decode_tokens_per_s=float(r["decode_tokens_per_s_per_device"][0]) * used,
+        ttft_s=float(r["ttft_s"][0]),
+        tpot_s=float(r["tpot_s"][0]),
+        memory_gb=float(r["memory_bytes"][0]) / 1e9,
+        bound=str(bound_of(r["t_compute"], r["t_memory"], r["t_comm"])[0]),
+        batch=int(r["batch"][0]),
+        tp=tp,
+        replicas=replicas,
+    )

@@ -1,0 +1,108 @@
+"""The pipeline: demand → compute → (fleet → fab → network → power) twice → economics.
+
+The supply-side stages run twice, as two explicit calls of :func:`supply_side`:
+first on the demand path (what the need alone would ship; developers plan data
+centres and power for it, and it sets every layer's capacity), then in the
+bottleneck solver, which ships only what every layer can support.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from aiinfra.layers import fleet
+from aiinfra.lp import LPInternals
+from aiinfra.pipeline.outputs import ComputeOut, DemandOut, EconomicsOut, SupplySide
+from aiinfra.pipeline.stages import (
+    compute_stage,
+    demand_stage,
+    economics_stage,
+    fab_stage,
+    fleet_stage,
+    network_stage,
+    power_stage,
+    supply_for_solver,
+)
+from aiinfra.pipeline.static import Static
+from aiinfra.variables import DEMAND_PATH
+
+__all__ = ["PipelineResult", "run_pipeline", "supply_side"]
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """Everything one call of :func:`run_pipeline` produces (all simulated years).
+
+    ``plan`` is the demand path, ``solved`` the bottleneck pass; ``lp`` holds the
+    per-type LP tables when they were asked for.
+    """
+
+    demand: DemandOut
+    compute: ComputeOut
+    plan: SupplySide
+    solved: SupplySide
+    economics: EconomicsOut
+    lp: LPInternals | None
+
+    def outputs(self, skip: int = 0) -> dict[str, np.ndarray]:
+        """Registry-named outputs, from simulated year index ``skip`` on."""
+        out = {**self.demand.outputs(), **self.compute.outputs()}
+        plan = self.plan.outputs()
+        for key in DEMAND_PATH:
+            out[f"{key}_demand"] = plan[key]
+        out.update(self.solved.outputs())
+        out.update(self.economics.outputs())
+        served = np.minimum(self.solved.fleet.fleet_coverage, 1.0)
+        out["tokens_served"] = self.demand.tokens_total * served
+        out["tokens_served_share"] = served
+        return {k: v[:, skip:] for k, v in out.items()}
+
+
+def supply_side(
+    static: Static,
+    p: Any,
+    c: ComputeOut,
+    *,
+    supply: fleet.Supply | None = None,
+    plan_mw: np.ndarray | None = None,
+    lp: bool = False,
+) -> SupplySide:
+    """Fleet, fab, network and power for the need of ``c``; with ``supply``, the
+    bottleneck solver; ``plan_mw`` (draw, year) [MW] the data centres planned."""
+    f = fleet_stage(static, p, c.need_per_type, supply)
+    fab = fab_stage(static, p, f.shipments, lp=lp)
+    net = network_stage(static, p, f.shipments, f.installed_by_vintage, lp=lp)
+    pw = power_stage(static, p, f.installed_base, net, c.xpus_needed_by_use, plan_mw)
+    return SupplySide(fleet=f, fab=fab, network=net, power=pw)
+
+
+def run_pipeline(static: Static, p: Any, *, lp: bool = False) -> PipelineResult:
+    """Run every stage for the sampled parameters ``p`` (arrays (draw,)).
+
+    ``lp=True`` also returns the per-type tables the LP of one year needs.
+    """
+    d = demand_stage(static, p)
+    c = compute_stage(static, p, d)
+    plan = supply_side(static, p, c)
+    supply = supply_for_solver(static, p, plan)
+    plan_mw = plan.power.facility_power_w / 1e6
+    solved = supply_side(static, p, c, supply=supply, plan_mw=plan_mw, lp=lp)
+    econ = economics_stage(static, p, solved, d.arr_usd, c.rate_per_device)
+    internals = None
+    if lp:
+        internals = LPInternals(
+            fab_req=solved.fab.lp_req,
+            fab_cap=solved.fab.lp_cap,
+            net_modules=solved.network.lp_modules,
+            net_capacity=solved.network.capacity,
+            mw_avail=supply.mw,
+            mw_per_unit=supply.mw_per_unit,
+            rate=c.rate_per_device,
+            extra=solved.fleet.extra,
+            deployments=solved.fleet.deployments,
+            mix=static.mix,
+        )
+    return PipelineResult(d, c, plan, solved, econ, internals)

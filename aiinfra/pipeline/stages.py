@@ -1,0 +1,443 @@
+"""The pipeline's stages: pure functions ``stage(static, params, inputs) -> StageOut``.
+
+A stage gathers its inputs from :class:`~aiinfra.pipeline.static.Static`, the
+sampled parameters of its layer (arrays of shape (draw,)) and the results of
+earlier stages, and calls the physics in :mod:`aiinfra.layers`. Stages read and
+write no shared state; every array has a leading ``draw`` axis and runs over
+all simulated years.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from aiinfra.arrays import contract, dot_last, per_year_contract, sum_last
+from aiinfra.catalogs import NODE_FAMILIES
+from aiinfra.kernels import compound, shift_earlier
+from aiinfra.layers import compute, demand, economics, fab, fleet, network, power
+from aiinfra.pipeline.outputs import (
+    ComputeOut,
+    DemandOut,
+    EconomicsOut,
+    FabOut,
+    FleetOut,
+    NetworkOut,
+    PowerOut,
+    SupplySide,
+)
+from aiinfra.pipeline.static import Static
+from aiinfra.scenario import OWNERS, DemandSection
+
+__all__ = [
+    "compute_stage",
+    "demand_stage",
+    "economics_stage",
+    "fab_stage",
+    "fleet_stage",
+    "network_stage",
+    "power_stage",
+    "supply_for_solver",
+]
+
+
+def demand_stage(static: Static, p: Any) -> DemandOut:
+    """Token demand by workload and training compute (``p``: sampled scenario)."""
+    d = static.demand_model(static.t, p.demand, DemandSection.WORKLOADS)
+    tr = demand.training_flop(static.t, p.demand.training)
+    return DemandOut(
+        demand_users=d["users"],
+        demand_tokens=d["tokens"],
+        demand_input_tokens=d["input_tokens"],
+        demand_output_tokens=d["output_tokens"],
+        token_price=d["price"],
+        revenue_usd=d["revenue"],
+        tokens_total=d["tokens_total"],
+        arr_usd=d["revenue_total"],
+        training_flop=tr["training_flop"],
+        frontier_run_flop=tr["frontier_run_flop"],
+        frontier_runs=tr["frontier_runs"],
+    )
+
+
+def compute_stage(static: Static, p: Any, d: DemandOut) -> ComputeOut:
+    """XPUs needed for the demand ``d`` by type, workload and use."""
+    req = compute.requirements(
+        static.t,
+        input_tokens=d.demand_input_tokens,
+        output_tokens=d.demand_output_tokens,
+        training_flop=d.training_flop,
+        p=p.compute,
+        lifetime=p.fleet.lifetime_years,
+        rates=static.rates,
+        mix=static.mix,
+        train_flops=static.tables["train_flops"],
+        software_eff=static.tables["software_eff"],
+        h100e=static.h100e,
+    )
+    tokens = (d.demand_input_tokens + d.demand_output_tokens).sum(axis=-1)
+    rate = tokens[..., None] / (np.maximum(req["n_inf"], 1e-30) * compute.SECONDS_PER_YEAR)
+    return ComputeOut(
+        xpus_needed=req["xpus_by_type"],
+        xpus_needed_by_workload=req["xpus_by_workload"],
+        xpus_needed_by_use=req["xpus_by_use"],
+        xpus_needed_total=req["xpus_total"],
+        h100e_needed=req["h100e_total"],
+        shipments_needed=req["shipments_needed"],
+        shipments_needed_h100e=req["shipments_needed_h100e"],
+        token_rate_needed=req["token_rate_needed"],
+        need_per_type=req["need_per_type"],
+        rate_per_device=rate,
+    )
+
+
+def fleet_stage(
+    static: Static, p: Any, need: np.ndarray, supply: fleet.Supply | None = None
+) -> FleetOut:
+    """Shipments and installed base for ``need`` (draw, year, type) [units]; with
+    ``supply``, the bottleneck solver (shipments bound by every layer)."""
+    f = fleet.stock_flow(
+        years=static.sim_years,
+        history=static.history,
+        initial=static.initial,
+        initial_age=2.0,
+        need=need,
+        mix=static.mix,
+        lifetime=p.fleet.lifetime_years,
+        gap_halflife=p.fleet.gap_halflife,
+        supply=supply,
+    )
+    ship = f["shipments"]
+    solver: dict[str, np.ndarray] = {}
+    if supply is not None:
+        # manufacturing layers carry the shipments, data centres and power the deployments
+        n_flow = supply.flow.shape[-1]
+        used = np.repeat(sum_last(ship)[..., None], f["supportable"].shape[-1], axis=-1)
+        used[..., n_flow:] = sum_last(f["deployments"])[..., None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            util = np.where(f["supportable"] > 0, used / f["supportable"], np.inf)
+        solver = {
+            "deployments_total": sum_last(f["deployments"]),
+            "xpus_waiting_power": f["inventory"],
+            "xpus_supportable": f["supportable"],
+            "shipments_desired": f["desired"],
+            "backlog": f["backlog"],
+            "binding_layer": f["binding"],
+            "capacity_utilisation": np.minimum(util, 1e6),
+            "extra": f["extra"],
+            "deployments": f["deployments"],
+        }
+    return FleetOut(
+        shipments=ship,
+        shipments_total=sum_last(ship),
+        shipments_by_vendor=contract(ship, static.tables["vendor_map"]),
+        installed_base=f["installed"],
+        installed_total=sum_last(f["installed"]),
+        installed_by_vintage=f["vintage"],
+        installed_h100e=dot_last(f["installed"], static.h100e),
+        retirements=f["retirements"],
+        fleet_gap=f["gap"],
+        fleet_coverage=f["coverage"],
+        **solver,
+    )
+
+
+def fab_stage(static: Static, p: Any, ship: np.ndarray, *, lp: bool = False) -> FabOut:
+    """Wafers, CoWoS, HBM, WFE, EUV and cleanroom behind ``ship`` (draw, year, type)
+    [units/yr]; ``lp`` also keeps the per-type LP tables."""
+    fp = p.fab
+    years = static.sim_years
+    total = ship.sum(axis=-1, keepdims=True)
+    mix = np.where(total > 0, ship / np.where(total > 0, total, 1.0), static.mix[None])
+
+    def capacity(kind: str, growth: np.ndarray) -> np.ndarray:
+        base, after = static.capacity[kind]
+        return base[None, :] * np.power(1.0 + growth[:, None], after[None, :])
+
+    logic_wpm = np.stack(
+        [capacity(f"logic_{n}", fp.logic_capacity_growth) for n in NODE_FAMILIES], axis=-1
+    )
+    euv = static.euv
+    m = fab.manufacturing(
+        years=years,
+        shipments=ship,
+        mix=mix,
+        tables=static.tables,
+        node_tables=static.node_tables,
+        p=fp,
+        logic_wpm=logic_wpm,
+        cowos_wpm=capacity("cowos", fp.cowos_capacity_growth) * fp.cowos_capacity_scale[:, None],
+        dram_wpm=capacity("dram", fp.dram_capacity_growth),
+        wfe_hist=static.wfe_hist,
+        euv_shipped=fab.euv_shipments(
+            years=years,
+            low_hist=euv["low"],
+            high_hist=euv["high"],
+            low_per_year=fp.euv_low_na_per_year,
+            high_per_year=fp.high_na_per_year,
+            high_na_from=euv["high_na_from"],
+        ),
+        euv_installed_before=euv["before"],
+        lp_tables=lp,
+    )
+    return FabOut(
+        logic_wafers=m["logic_wafers"],
+        logic_capacity=m["logic_capacity"],
+        ai_share_logic=m["ai_share_logic"],
+        logic_wafer_cost=m["logic_wafer_cost"],
+        cowos_wafers=m["cowos_wafers"],
+        cowos_wafers_total=sum_last(m["cowos_wafers"]),
+        cowos_capacity=m["cowos_capacity"],
+        hbm_bits=m["hbm_bits"],
+        hbm_stacks=m["hbm_stacks"],
+        hbm_wafers=m["hbm_wafers"],
+        hbm_share_dram=m["hbm_share_dram"],
+        wfe_usd=m["wfe"],
+        wfe_total_usd=sum_last(m["wfe"]),
+        euv_tools_needed=m["euv_tools_needed"],
+        euv_tools_needed_ai=m["euv_tools_needed_ai"],
+        euv_tools_installed=m["euv_tools_installed"],
+        cleanroom_m2=m["cleanroom_m2"],
+        supportable=m["supportable"],
+        lp_req=m["req"] if lp else None,
+        lp_cap=m["cap"] if lp else None,
+    )
+
+
+def network_stage(
+    static: Static, p: Any, ship: np.ndarray, installed_by_vintage: np.ndarray, *, lp: bool = False
+) -> NetworkOut:
+    """Optics, switches and network power for ``ship`` (draw, year, type) [units/yr]
+    and the fleet by vintage (draw, year, vintage) [units]."""
+    np_ = p.network
+    fabric = static.fabric
+    spd = static.net["speeds"]
+    watts = static.net["module_w"]
+    i400 = int(np.searchsorted(spd, 400.0))
+    front = np_.frontend_gbps_per_xpu / 400.0 * 2.0  # 400G modules per XPU, both ends
+    cpo = network.cpo_share(
+        np_.cpo_share_max, static.scenario.network.cpo_start_year, static.sim_years
+    )
+    by_speed = network.transceivers(
+        shipments=ship,
+        tier1=fabric["tier1"],
+        upper=fabric["upper"],
+        extra=fabric["scaleup"],
+        first_tier_copper=np_.first_tier_copper,
+        cpo_share=cpo,
+    )
+    total_ship = sum_last(ship)
+    by_speed[..., i400] += front[:, None] * total_ship
+    per_xpu = sum_last(by_speed) / np.maximum(total_ship, 1e-9)
+    w = network.watts_per_xpu(
+        fabric=fabric,
+        module_w=watts,
+        switch_w=static.net["switch_w"],
+        first_tier_copper=np_.first_tier_copper,
+        cpo=cpo,
+        frontend_modules=front,
+        frontend_module_w=watts[i400],
+    )
+    capacity = compound(
+        np_.transceiver_capacity_2025, np_.transceiver_capacity_growth, static.sim_years - 2025.0
+    )
+    return NetworkOut(
+        transceivers=by_speed,
+        transceivers_800g=by_speed[..., int(np.searchsorted(spd, 800.0))],
+        transceivers_per_xpu=per_xpu,
+        switches=per_year_contract(ship, fabric["switches"]),
+        network_power_w=network.fleet_power_w(ship, w, installed_by_vintage),
+        fabric_tiers=dot_last(ship, fabric["tiers"][None]) / np.maximum(total_ship, 1e-9),
+        w_per_type=w,
+        supportable=capacity / np.maximum(per_xpu, 1e-9),
+        capacity=capacity,
+        lp_modules=(
+            network.modules_per_xpu_lp(fabric, np_.first_tier_copper, cpo, front) if lp else None
+        ),
+    )
+
+
+def power_stage(
+    static: Static,
+    p: Any,
+    installed: np.ndarray,
+    net: NetworkOut,
+    xpus_by_use: np.ndarray,
+    plan_mw: np.ndarray | None = None,
+) -> PowerOut:
+    """Power, energy, data-centre pipeline and power supply of the fleet.
+
+    ``installed`` (draw, year, type) [units]; ``xpus_by_use`` (draw, year, use)
+    [units] splits LLM-provider capacity into inference and training; ``plan_mw``
+    (draw, year) [MW] is the facility power developers plan data centres for
+    (default: what this fleet needs).
+    """
+    pp = p.power
+    years = static.sim_years
+    tdp = static.tables["tdp_w"]
+    owners = static.owners
+    it_w = power.it_power_w(
+        dot_last(installed, tdp), pp.host_overhead[:, None], net.network_power_w
+    )
+    pue0 = np.stack(
+        [pp.pue_llm_providers, pp.pue_hyperscalers, pp.pue_neoclouds, pp.pue_enterprise], axis=-1
+    )
+    pue = power.pue_by_year(pue0, pp.pue_improvement, years - years[0], owners)
+    fac_w = power.facility_power_w(it_w, pue)
+    ai_twh = power.energy_wh(fac_w, pp.load_factor[:, None]) / 1e12
+    non_ai = compound(pp.non_ai_dc_twh_2024, pp.non_ai_dc_growth, years - 2024.0)
+    inf_share = xpus_by_use[..., 0] / np.maximum(xpus_by_use[..., 0] + xpus_by_use[..., 1], 1e-30)
+    llm_it = it_w * owners[None, :, OWNERS.index("llm_providers")]
+    demand_mw = fac_w / 1e6
+    t_after = np.maximum(years - 2026.0, 0.0)
+    tech = static.power_tech
+    build = power.regional_build(
+        regions={"ex_china": 1.0 - pp.china_share, "china": pp.china_share},
+        dc_hist=static.dc_hist,
+        plan_mw=demand_mw if plan_mw is None else plan_mw,
+        pipeline_scale=pp.pipeline_scale,
+        construction_lead=pp.construction_lead_years,
+        starts_cap_mw=compound(pp.dc_start_capacity_2026, pp.dc_start_capacity_growth, t_after),
+        reserve=pp.dc_reserve,
+        grid_lead=pp.grid_lead_years,
+        grid_cap_mw=compound(pp.grid_capacity_2026, pp.grid_capacity_growth, t_after),
+        onsite_mw=power.onsite_deliveries_mw(
+            tech["deliveries_2025"], tech["growth"], years, pp.onsite_deliveries_scale
+        ),
+        onsite_lead=tech["lead"],
+    )
+    by_source = build["by_source"]
+    # on-site generation runs while grid is short: energy, fuel, CO2
+    site_twh, fuel, co2_site = power.onsite_fuel_and_co2(
+        by_source[..., 1:], pp.load_factor, tech["heat_rate"], tech["co2"]
+    )
+    grid_int = compound(pp.grid_co2_kg_per_mwh_2024, -pp.grid_co2_decline, years - 2024.0)
+    grid_twh = np.maximum(ai_twh - sum_last(site_twh), 0.0)
+    return PowerOut(
+        it_power_w=it_w,
+        facility_power_w=fac_w,
+        pue=pue,
+        ai_dc_energy_twh=ai_twh,
+        dc_energy_twh=ai_twh + non_ai,
+        llm_provider_capacity_w=np.stack(
+            [llm_it * inf_share, llm_it * (1 - inf_share), np.zeros_like(llm_it)], -1
+        ),
+        dc_capacity_mw=build["energised"],
+        dc_starts_mw=build["starts"],
+        dc_announced_mw=shift_earlier(build["starts"], pp.planning_lead_years),
+        it_power_by_owner_w=it_w[..., None] * owners[None],
+        dc_under_construction_mw=build["under_construction"],
+        power_supply_mw=by_source,
+        power_shortfall_mw=build["shortfall"],
+        power_deficit_mw=np.maximum(demand_mw - build["powered"], 0.0),
+        onsite_fuel_mmbtu=fuel,
+        co2_t=co2_site + grid_twh * 1e6 * grid_int / 1e3,
+        mw_per_unit=power.mw_per_unit(tdp, pp.host_overhead, net.w_per_type, pue),
+        mw_avail=np.stack([sum_last(build["energised"]), build["powered"]], axis=-1),
+    )
+
+
+def supply_for_solver(static: Static, p: Any, plan: SupplySide) -> fleet.Supply:
+    """Capacities of every layer for the bottleneck solver, from the demand path."""
+    flow = np.concatenate([plan.fab.supportable, plan.network.supportable[..., None]], axis=-1)
+    lead = np.stack(
+        [
+            p.fab.fab_lead_years,
+            p.fab.cowos_lead_years,
+            p.fab.hbm_lead_years,
+            p.fab.euv_lead_years,
+            p.network.transceiver_lead_years,
+            p.power.construction_lead_years,
+            p.power.onsite_response_lead_years,
+        ],
+        axis=-1,
+    )
+    # The fleet history built draws more than the AI data-centre capacity on record: the
+    # rest sits in conventional halls. That legacy hosting, measured at the last history
+    # year, stays available (it empties as the old fleet retires).
+    last = static.last_history
+    need_mw = plan.power.facility_power_w[:, last] / 1e6
+    legacy = np.maximum(need_mw - plan.power.mw_avail[:, last, 1], 0.0)
+    return fleet.Supply(
+        flow=flow,
+        mw=plan.power.mw_avail + legacy[:, None, None],
+        mw_per_unit=plan.power.mw_per_unit,
+        lead=lead,
+        response=p.fleet.capacity_response,
+        backlog_decay=p.fleet.backlog_cancel,
+        orders=plan.fleet.shipments_total,
+        max_waiting=p.fleet.max_waiting_years,
+    )
+
+
+def economics_stage(
+    static: Static,
+    p: Any,
+    side: SupplySide,
+    arr_usd: np.ndarray,
+    rate_per_device: np.ndarray,
+) -> EconomicsOut:
+    """Capex, revenue pools and cost per token of the solved supply side.
+
+    ``arr_usd`` (draw, year) [USD/yr]; ``rate_per_device`` (draw, year, type) [token/s].
+    """
+    ep = p.economics
+    ship = side.fleet.shipments
+    supply_mw = side.power.power_supply_mw
+    added = np.diff(supply_mw, axis=1, prepend=supply_mw[:, :1])
+    items = economics.capex_items(
+        shipments=ship,
+        asp_usd=static.tables["asp_usd"],
+        nic_gbps=static.tables["nic_gbps"],
+        transceivers=side.network.transceivers,
+        transceiver_usd=static.net["module_usd"],
+        switches=side.network.switches,
+        switch_usd=static.net["switch_usd"],
+        dc_work_mw=economics.dc_work_mw(
+            side.power.dc_under_construction_mw,
+            sum_last(side.power.dc_capacity_mw),
+            p.power.construction_lead_years,
+        ),
+        onsite_added_mw=np.maximum(added[..., 1:], 0.0),
+        onsite_usd_per_kw=static.power_tech["capex_per_kw"],
+        grid_added_mw=np.maximum(added[..., 0], 0.0),
+        p=ep,
+    )
+    segments = contract(items, economics.segment_map())
+    total = sum_last(segments)
+    pools = economics.revenue_pools(
+        items=items,
+        logic_wafer_cost=side.fab.logic_wafer_cost,
+        hbm_bits=side.fab.hbm_bits,
+        cowos_wafers=side.fab.cowos_wafers_total,
+        wfe_usd=side.fab.wfe_total_usd,
+        euv_installed=side.fab.euv_tools_installed,
+        p=ep,
+    )
+    mw_unit = side.power.mw_per_unit
+    capex_xpu = economics.capex_per_xpu(
+        items=items,
+        shipments=ship,
+        asp_usd=static.tables["asp_usd"],
+        host_server_share=ep.host_server_share,
+        mw_per_unit=mw_unit,
+        dc_capex_usd_per_mw=ep.dc_capex_usd_per_mw,
+    )
+    return EconomicsOut(
+        capex_usd=items,
+        capex_segment_usd=segments,
+        capex_total_usd=total,
+        capex_cumulative_usd=np.cumsum(total, axis=1),
+        capex_revenue_gap_usd=total - arr_usd,
+        revenue_pool_usd=pools,
+        firm_revenue_usd=contract(pools, static.shares),
+        cost_per_mtok=economics.cost_per_mtok(
+            capex_per_xpu_usd=capex_xpu,
+            facility_kw=mw_unit * 1e3,
+            tokens_per_s=rate_per_device,
+            lifetime=p.fleet.lifetime_years,
+            p=ep,
+            load_factor=p.power.load_factor,
+        ),
+    )

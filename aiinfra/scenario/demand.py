@@ -1,0 +1,152 @@
+"""Scenario sections: horizon and demand (workloads, revenue route, training)."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from aiinfra.quantity import Q, point
+from aiinfra.scenario.base import MAX_YEARS, Section
+
+
+# --------------------------------------------------------------------------- horizon
+class HorizonSection(Section):
+    """Years simulated (calendar years, inclusive)."""
+
+    start: int = Field(
+        2023,
+        ge=2023,
+        le=2100,
+        description="First reported year (the chain always simulates from 2023, where the "
+        "history data start).",
+    )
+    end: int = Field(2035, ge=2000, le=2100, description="Last simulated year (inclusive).")
+
+    @model_validator(mode="after")
+    def _order(self) -> HorizonSection:
+        if self.end <= self.start:
+            msg = f"end ({self.end}) must be after start ({self.start})"
+            raise ValueError(msg)
+        if self.end - self.start + 1 > MAX_YEARS:
+            msg = f"at most {MAX_YEARS} years may be simulated, got {self.end - self.start + 1}"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        """Simulated years."""
+        return list(range(self.start, self.end + 1))
+
+
+# --------------------------------------------------------------------------- demand
+class WorkloadSection(Section):
+    """One demand workload: users x intensity, with its effective price.
+
+    Users follow a logistic curve from ``users_2023`` towards ``users_cap``;
+    tokens per user per day grow at ``intensity_growth`` per year, a rate that
+    halves every ``intensity_growth_halflife`` years (a smoothly capped
+    exponential). Effective revenue per million tokens falls by
+    ``price_decline`` per year, a rate that halves every
+    ``price_decline_halflife`` years (prices approach a cost floor).
+    """
+
+    users_2023: Q("user") = Field(description="Active users (or seats/agent instances) in 2023.")
+    users_cap: Q("user", gt=0) = Field(description="Saturation level of the logistic user curve.")
+    users_growth: Q("1/year", gt=0) = Field(description="Logistic growth rate of users.")
+    tokens_per_user_day_2023: Q("token/day") = Field(
+        description="Tokens processed per user per day in 2023 (input + output)."
+    )
+    intensity_growth: Q("", ge=-0.9) = Field(
+        description="Growth of tokens per user per day in 2023 (0.5 = +50 %/yr)."
+    )
+    intensity_growth_halflife: Q("year", gt=0) = Field(
+        8.0, description="Years for the intensity growth rate to halve."
+    )
+    input_share: Q("", le=1) = Field(description="Share of tokens that are input (prefill).")
+    price_2023: Q("USD/Mtok") = Field(
+        description="Effective revenue per million tokens in 2023 (API price or subscription "
+        "revenue divided by tokens)."
+    )
+    price_decline: Q("", lt=1) = Field(description="Fractional fall of the price in 2023.")
+    price_decline_halflife: Q("year", gt=0) = Field(
+        6.0, description="Years for the (log) rate of price decline to halve."
+    )
+
+    @model_validator(mode="after")
+    def _cap_above_start(self) -> WorkloadSection:
+        if point(self.users_cap) < point(self.users_2023):
+            msg = (
+                f"users_cap ({point(self.users_cap):g}) must be >= users_2023 "
+                f"({point(self.users_2023):g})"
+            )
+            raise ValueError(msg)
+        return self
+
+
+class RevenueRouteSection(Section):
+    """Inputs of the ``revenue`` demand sub-model: ARR path and blended price."""
+
+    revenue_2023: Q("USD/year", gt=0) = Field(
+        2.0e9, description="Revenue of leading LLM providers in calendar 2023."
+    )
+    revenue_growth_2023: Q("", ge=-0.9) = Field(
+        2.0, description="Revenue growth in 2023 (2.0 = x3 per year)."
+    )
+    revenue_growth_halflife: Q("year", gt=0) = Field(
+        2.5, description="Years for the revenue growth rate (in log terms) to halve."
+    )
+    price_2023: Q("USD/Mtok", gt=0) = Field(
+        6.0, description="Blended revenue per million tokens in 2023."
+    )
+    price_decline: Q("", lt=1) = Field(0.3, description="Fractional fall of price in 2023.")
+    price_decline_halflife: Q("year", gt=0) = Field(
+        6.0, description="Years for the (log) rate of price decline to halve."
+    )
+
+
+class TrainingSection(Section):
+    """Training compute demand: frontier runs plus the rest of training."""
+
+    frontier_run_flop_2023: Q("FLOP", gt=0) = Field(
+        2.1e25, description="Compute of one frontier training run in 2023 (GPT-4 class)."
+    )
+    frontier_growth_2023: Q("", ge=-0.9) = Field(
+        3.0, description="Growth of frontier-run compute in 2023 (3.0 = x4 per year)."
+    )
+    frontier_growth_halflife: Q("year", gt=0) = Field(
+        6.0, description="Years for the frontier growth rate (in log terms) to halve."
+    )
+    frontier_runs_2023: Q("") = Field(4.0, description="Frontier-scale runs completed in 2023.")
+    frontier_runs_growth: Q("", ge=-0.9) = Field(
+        0.15, description="Growth of the number of frontier runs per year."
+    )
+    other_training_multiple: Q("") = Field(
+        3.0,
+        description="Compute of all other training and experiments as a multiple of "
+        "frontier-run compute.",
+    )
+
+
+class DemandSection(Section):
+    """Token and training demand."""
+
+    model: Literal["tokens", "revenue"] = Field(
+        "tokens",
+        description="Sub-model: 'tokens' (users x intensity) or 'revenue' (ARR / price).",
+    )
+    chat: WorkloadSection
+    enterprise_api: WorkloadSection
+    coding: WorkloadSection
+    agents: WorkloadSection
+    reasoning: WorkloadSection
+    revenue: RevenueRouteSection = RevenueRouteSection()
+    training: TrainingSection = TrainingSection()
+
+    WORKLOADS: ClassVar[tuple[str, ...]] = (
+        "chat",
+        "enterprise_api",
+        "coding",
+        "agents",
+        "reasoning",
+    )

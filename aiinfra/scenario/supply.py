@@ -1,0 +1,316 @@
+"""Scenario sections of the supply side: fleet, fab, network, power, economics, uncertainty."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from aiinfra.quantity import Q
+from aiinfra.scenario.base import Section, YearShares
+
+
+class FleetSection(Section):
+    """Fleet layer: service life and how fast the history-built fleet gap closes."""
+
+    lifetime_years: Q("year", gt=0) = Field(
+        5.0, description="Mean service life of an accelerator (Weibull, shape 3)."
+    )
+    capacity_response: Q("", le=2) = Field(
+        0.5, description="Share of a layer's shortage ordered as extra capacity (solver)."
+    )
+    backlog_cancel: Q("", le=1) = Field(
+        0.3, description="Share of unmet XPU demand cancelled each year (solver)."
+    )
+    gap_halflife: Q("year", gt=0) = Field(
+        3.0,
+        description="Half-life of the fleet gap (installed / physics need at the last "
+        "history year) after history ends.",
+    )
+    max_waiting_years: Q("year", ge=0, le=5) = Field(
+        0.5,
+        description="Largest stock of shipped XPUs buyers hold waiting for data-centre "
+        "space or power, in years of what can be energised (assumption: late 2025 reports "
+        "of accelerators in inventory that could not be plugged in, e.g. Microsoft's CEO "
+        "in Nov 2025; solver).",
+    )
+
+
+class FabSection(Section):
+    """Manufacturing layer: dies, yield, logic wafers, CoWoS, HBM, WFE, EUV."""
+
+    yield_model: Literal["poisson", "murphy", "negative_binomial"] = Field(
+        "negative_binomial", description="Die yield model."
+    )
+    yield_alpha: Q("", gt=0) = Field(3.0, description="Defect clustering (negative binomial).")
+    d0_scale: Q("", gt=0) = Field(1.0, description="Multiplier on catalog defect densities.")
+    edge_exclusion_mm: Q("mm", lt=50) = Field(3.0, description="Wafer edge exclusion.")
+    max_ai_share_logic: Q("", gt=0, le=1) = Field(
+        0.5, description="Largest share of a leading-edge node's wafers AI chips can take."
+    )
+    logic_capacity_growth: Q("", ge=-0.5) = Field(
+        0.08, description="Yearly growth of leading-edge capacity after the data years."
+    )
+    cowos_capacity_scale: Q("", ge=0) = Field(
+        1.0, description="Multiplier on the CoWoS capacity path (packaging scenarios)."
+    )
+    cowos_capacity_growth: Q("", ge=-0.5) = Field(
+        0.25, description="Yearly growth of CoWoS capacity after the data years."
+    )
+    cowos_yield: Q("", gt=0, le=1) = Field(0.95, description="Interposer/assembly yield.")
+    fab_lead_years: Q("year", gt=0, le=10) = Field(
+        2.5, description="Years for extra leading-edge logic capacity (fab shell + tools)."
+    )
+    cowos_lead_years: Q("year", gt=0, le=10) = Field(
+        1.25, description="Years for extra CoWoS capacity."
+    )
+    hbm_lead_years: Q("year", gt=0, le=10) = Field(1.5, description="Years for extra HBM.")
+    euv_lead_years: Q("year", gt=0, le=10) = Field(
+        1.5, description="Years for extra EUV scanners (order to install)."
+    )
+    hbm_die_yield: Q("", gt=0, le=1) = Field(0.85, description="HBM core DRAM die yield.")
+    hbm_stack_yield: Q("", gt=0, le=1) = Field(0.8, description="HBM stacking (TSV) yield.")
+    hbm_share_2023: Q("", gt=0, le=1) = Field(
+        0.05, description="Share of DRAM wafer capacity able to make HBM in 2023."
+    )
+    hbm_share_growth: Q("", ge=0) = Field(0.4, description="Yearly growth of that share.")
+    hbm_share_max: Q("", gt=0, le=1) = Field(0.35, description="Ceiling of the HBM share.")
+    dram_capacity_growth: Q("", ge=-0.5) = Field(
+        0.04, description="Yearly growth of DRAM wafer capacity after the data years."
+    )
+    equipment_share: Q("", gt=0, le=1) = Field(
+        0.75, description="Share of fab capex spent on wafer-fab equipment."
+    )
+    dram_capex_per_wpm: Q("USD", gt=0) = Field(
+        120000.0, description="Fab capex per DRAM wafer/month of HBM-capable capacity."
+    )
+    cowos_capex_per_wpm: Q("USD", gt=0) = Field(
+        100000.0, description="Capex per CoWoS wafer/month (packaging tools counted as WFE)."
+    )
+    non_ai_wfe_growth: Q("", ge=-0.5) = Field(
+        0.03, description="Yearly growth of WFE not driven by AI after the history years."
+    )
+    euv_exposures_per_tool_year: Q("", gt=0) = Field(
+        6.5e5, description="Wafer exposures one EUV scanner makes per year (~100 wph, 75 %)."
+    )
+    euv_low_na_per_year: Q("1/year", ge=0) = Field(
+        50.0, description="Low-NA EUV scanners shipped per year after the data years."
+    )
+    high_na_per_year: Q("1/year", ge=0) = Field(
+        8.0, description="High-NA EUV scanners shipped per year from 2026."
+    )
+    high_na_throughput_factor: Q("", gt=0) = Field(
+        1.0, description="High-NA exposures per year relative to a low-NA tool."
+    )
+
+
+# Share of new XPUs by back-end cluster size and by switch generation (interpolated).
+DEFAULT_CLUSTERS: dict[int, dict[str, float]] = {
+    2023: {"1000": 0.4, "10000": 0.4, "100000": 0.2},
+    2025: {"1000": 0.25, "10000": 0.35, "100000": 0.35, "1000000": 0.05},
+    2028: {"1000": 0.15, "10000": 0.25, "100000": 0.4, "1000000": 0.2},
+}
+DEFAULT_SWITCHES: dict[int, dict[str, float]] = {
+    2023: {"25.6T": 0.7, "51.2T": 0.3},
+    2025: {"25.6T": 0.15, "51.2T": 0.85},
+    2026: {"51.2T": 0.85, "102.4T": 0.15},
+    2027: {"51.2T": 0.6, "102.4T": 0.4},
+    2028: {"51.2T": 0.3, "102.4T": 0.7},
+    2030: {"102.4T": 0.7, "204.8T": 0.3},
+    2032: {"102.4T": 0.3, "204.8T": 0.7},
+}
+DEFAULT_OWNERS: dict[int, dict[str, float]] = {
+    2023: {"llm_providers": 0.25, "hyperscalers": 0.5, "neoclouds": 0.1, "enterprise": 0.15},
+    2025: {"llm_providers": 0.35, "hyperscalers": 0.42, "neoclouds": 0.13, "enterprise": 0.1},
+    2030: {"llm_providers": 0.5, "hyperscalers": 0.33, "neoclouds": 0.1, "enterprise": 0.07},
+}
+
+
+def _check_shares(table: dict[int, dict[str, float]], allowed: set[str], what: str) -> None:
+    if not table:
+        msg = f"{what} needs at least one year"
+        raise ValueError(msg)
+    for year, shares in table.items():
+        for key, v in shares.items():
+            if key not in allowed:
+                msg = f"{what} {year}: unknown key {key!r}; allowed: {', '.join(sorted(allowed))}"
+                raise ValueError(msg)
+            if not v >= 0:
+                msg = f"{what} {year}: share of {key} must be >= 0, got {v}"
+                raise ValueError(msg)
+        if sum(shares.values()) <= 0:
+            msg = f"{what} {year}: shares must not all be zero"
+            raise ValueError(msg)
+
+
+class NetworkSection(Section):
+    """Scale-out network: cluster sizes, switch generations, copper, CPO, capacity."""
+
+    clusters: YearShares = Field(
+        default_factory=lambda: {y: dict(m) for y, m in DEFAULT_CLUSTERS.items()},
+        description="Share of new XPUs by back-end cluster size (XPUs), by year.",
+    )
+    switches: YearShares = Field(
+        default_factory=lambda: {y: dict(m) for y, m in DEFAULT_SWITCHES.items()},
+        description="Share of new deployments by switch generation, by year.",
+    )
+    first_tier_copper: Q("", le=1) = Field(
+        0.3, description="Share of NIC-to-leaf links on copper (DAC/AEC) instead of optics."
+    )
+    frontend_gbps_per_xpu: Q("", ge=0) = Field(
+        100.0, description="Front-end (north-south) bandwidth per XPU [Gb/s], 400G optics."
+    )
+    cpo_start_year: int = Field(2027, ge=2023, le=2100, description="First year of CPO.")
+    cpo_share_max: Q("", le=1) = Field(
+        0.5, description="Share of switch-to-switch optics co-packaged 4 years after the start."
+    )
+    transceiver_lead_years: Q("year", gt=0, le=10) = Field(
+        1.0, description="Years for extra transceiver capacity."
+    )
+    transceiver_capacity_2025: Q("1/year", gt=0) = Field(
+        6.0e7, description="Optical modules the industry can make in 2025 (all speeds)."
+    )
+    transceiver_capacity_growth: Q("", ge=-0.5) = Field(
+        0.35, description="Yearly growth of transceiver capacity."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> NetworkSection:
+        _check_shares(self.switches, {"25.6T", "51.2T", "102.4T", "204.8T"}, "switches")
+        sizes = set()
+        for shares in self.clusters.values():
+            sizes |= set(shares)
+        for key in sizes:
+            try:
+                ok = float(key) >= 1
+            except ValueError:
+                ok = False
+            if not ok:
+                msg = f"clusters: size {key!r} must be a number of XPUs >= 1"
+                raise ValueError(msg)
+        _check_shares(self.clusters, sizes, "clusters")
+        return self
+
+
+class PowerSection(Section):
+    """Power and data centres: IT overheads, PUE, pipeline, grid and on-site supply."""
+
+    host_overhead: Q("") = Field(
+        0.4,
+        description="Host CPU/memory/NIC/fans as a share of XPU TDP (DGX H100 ~0.8 at max, "
+        "GB200 NVL72 ~0.4).",
+    )
+    load_factor: Q("", gt=0, le=1) = Field(
+        0.65, description="Average facility load relative to nameplate (energy)."
+    )
+    owners: YearShares = Field(
+        default_factory=lambda: {y: dict(m) for y, m in DEFAULT_OWNERS.items()},
+        description="Share of installed XPUs by owner type, by year.",
+    )
+    pue_llm_providers: Q("", ge=1, le=3) = Field(1.2, description="PUE of LLM-provider sites.")
+    pue_hyperscalers: Q("", ge=1, le=3) = Field(1.15, description="PUE of hyperscaler sites.")
+    pue_neoclouds: Q("", ge=1, le=3) = Field(1.3, description="PUE of neocloud/colo sites.")
+    pue_enterprise: Q("", ge=1, le=3) = Field(1.5, description="PUE of enterprise sites.")
+    pue_improvement: Q("", ge=0, lt=0.2) = Field(
+        0.01, description="Yearly fall of (PUE - 1) as a share."
+    )
+    china_share: Q("", le=1) = Field(
+        0.2, description="Share of AI data-centre demand located in China."
+    )
+    planning_lead_years: Q("year", ge=0, le=5) = Field(
+        1.0, description="Years from announcement to construction start."
+    )
+    construction_lead_years: Q("year", gt=0, le=8) = Field(
+        2.0, description="Years from a data-centre start to energisation."
+    )
+    pipeline_scale: Q("", ge=0) = Field(
+        1.0, description="Multiplier on the capacity under construction at the end of 2025."
+    )
+    dc_start_capacity_2026: Q("MW/year", gt=0) = Field(
+        2.5e4, description="Largest AI data-centre capacity that can start in 2026, world."
+    )
+    dc_start_capacity_growth: Q("", ge=-0.5) = Field(
+        0.2, description="Yearly growth of that start capacity."
+    )
+    dc_reserve: Q("", le=2) = Field(0.1, description="Capacity planned above forecast need.")
+    grid_lead_years: Q("year", gt=0, le=10) = Field(
+        4.0, description="Interconnection-queue lead time for large loads."
+    )
+    onsite_response_lead_years: Q("year", gt=0, le=10) = Field(
+        2.5, description="Years for extra power (turbines/engines ordered in a shortage)."
+    )
+    grid_capacity_2026: Q("MW/year", gt=0) = Field(
+        1.2e4, description="Data-centre load the grids can connect in 2026, world."
+    )
+    grid_capacity_growth: Q("", ge=-0.5) = Field(
+        0.1, description="Yearly growth of grid connection capacity for data centres."
+    )
+    onsite_deliveries_scale: Q("", ge=0) = Field(
+        1.0, description="Multiplier on on-site generation deliveries (data/power_tech.csv)."
+    )
+    non_ai_dc_twh_2024: Q("TWh/year", ge=0) = Field(
+        300.0,
+        description="Electricity of non-AI data centres in 2024 (IEA: all data centres ~415 TWh).",
+    )
+    non_ai_dc_growth: Q("", ge=-0.5) = Field(
+        0.05, description="Yearly growth of non-AI data-centre electricity."
+    )
+    grid_co2_kg_per_mwh_2024: Q("kg/MWh", ge=0) = Field(
+        400.0, description="CO2 intensity of grid electricity for data centres in 2024."
+    )
+    grid_co2_decline: Q("", lt=1) = Field(0.03, description="Yearly fall of grid CO2 intensity.")
+
+    @model_validator(mode="after")
+    def _check(self) -> PowerSection:
+        _check_shares(self.owners, set(OWNERS), "owners")
+        return self
+
+
+OWNERS = ("llm_providers", "hyperscalers", "neoclouds", "enterprise")
+
+
+class EconomicsSection(Section):
+    """Economics layer: unit costs for capex by segment and cost per token."""
+
+    host_server_share: Q("") = Field(
+        0.25, description="Host servers (CPU, memory, boards) as a share of accelerator spend."
+    )
+    nic_usd_per_gbps: Q("USD/(Gbit/s)") = Field(
+        4.0, description="NIC price per Gb/s (400G ~1,600 USD)."
+    )
+    cables_usd_per_xpu: Q("USD/device") = Field(300.0, description="Copper/fibre cabling per XPU.")
+    dc_capex_usd_per_mw: Q("USD/MW") = Field(
+        1.1e7, description="AI data-centre shell and fit-out per facility MW (excl. IT)."
+    )
+    grid_connection_usd_per_kw: Q("USD/kW") = Field(
+        150.0, description="Grid connection (substation, lines) per kW of load."
+    )
+    hbm_usd_per_gb: Q("USD/GB") = Field(12.0, description="HBM price per GB (revenue pool).")
+    cowos_usd_per_wafer: Q("USD/wafer") = Field(
+        12000.0, description="CoWoS price per interposer wafer (revenue pool)."
+    )
+    euv_tool_usd: Q("USD/device") = Field(2.0e8, description="Low-NA EUV scanner price.")
+    high_na_tool_usd: Q("USD/device") = Field(3.8e8, description="High-NA EUV scanner price.")
+    electricity_usd_per_kwh: Q("USD/kWh") = Field(0.07, description="Electricity price per kWh.")
+    opex_share: Q("", le=1) = Field(
+        0.05, description="Yearly operating cost as a share of capex per XPU."
+    )
+
+
+class Correlation(Section):
+    """A rank correlation between two uncertain fields (Iman-Conover)."""
+
+    a: str = Field(description="Dotted path of the first uncertain field.")
+    b: str = Field(description="Dotted path of the second uncertain field.")
+    rho: float = Field(gt=-1, lt=1, description="Target rank correlation.")
+
+
+class UncertaintySection(Section):
+    """How distributions are sampled."""
+
+    sampler: Literal["lhs", "sobol", "random"] = Field(
+        "lhs", description="Sampling design for uncertain parameters."
+    )
+    correlations: list[Correlation] = Field(
+        default_factory=list, description="Rank correlations between uncertain fields."
+    )
