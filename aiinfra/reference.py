@@ -168,3 +168,57 @@ def cli_markdown() -> str:
 
     walk(root, ["aiinfra"])
     return "\n".join(lines)
+
+
+def _protocol_name(model: type[BaseModel]) -> str:
+    return model.__name__.removesuffix("Section") + "Params"
+
+
+def _protocols(model: type[BaseModel], done: dict[str, str]) -> str:
+    """Protocol source for ``model`` and, first, for its sub-sections."""
+    name = _protocol_name(model)
+    lines = [
+        f"class {name}(Protocol):",
+        f'    """Sampled ``{model.__name__}``: quantities are arrays (draw,)."""',
+        "",
+    ]
+    for field, info in model.model_fields.items():
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            if _protocol_name(ann) not in done:
+                done[_protocol_name(ann)] = _protocols(ann, done)
+            kind = _protocol_name(ann)
+        elif any(isinstance(m, QSpec) for m in info.metadata):
+            kind = "np.ndarray"
+        else:
+            kind = "Any"
+        lines.append(f"    {field}: {kind}")
+    return "\n".join(lines) + "\n"
+
+
+def params_module() -> str:
+    """Source of :mod:`aiinfra.scenario.params`: typed views of sampled parameters."""
+    done: dict[str, str] = {}
+    done[_protocol_name(Scenario)] = _protocols(Scenario, done)
+    head = (
+        '"""Typed views of sampled parameters (generated from the scenario schema).\n\n'
+        "Regenerate with ``python -m aiinfra.reference params``; a test checks the file\n"
+        "matches the schema. :func:`aiinfra.uncertainty.sample_parameters` returns a\n"
+        "namespace tree that satisfies :class:`ScenarioParams`.\n"
+        '"""\n\n'
+        "from __future__ import annotations\n\n"
+        "from typing import Any, Protocol\n\n"
+        "import numpy as np\n\n"
+        "__all__ = [\n" + "".join(f'    "{n}",\n' for n in sorted(done)) + "]\n"
+    )
+    return head + "".join(f"\n\n{src}" for src in done.values())
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    import sys
+    from pathlib import Path
+
+    if sys.argv[1:] == ["params"]:
+        target = Path(__file__).parent / "scenario" / "params.py"
+        target.write_text(params_module(), encoding="utf-8")
+        print(f"wrote {target}")

@@ -170,3 +170,29 @@ def test_round_trip_through_dump(base_dict):
     sc = load_scenario(base_dict)
     again = load_scenario(sc.model_dump(mode="json"))
     assert again == sc
+
+
+def test_typed_params_match_the_schema_and_the_sampled_tree():
+    # aiinfra/scenario/params.py is generated from the schema: it must be current
+    from pathlib import Path
+
+    from aiinfra.reference import params_module
+    from aiinfra.scenario import params as typed
+    from aiinfra.uncertainty import sample_parameters
+
+    path = Path(typed.__file__)
+    assert path.read_text(encoding="utf-8") == params_module(), (
+        "regenerate with: python -m aiinfra.reference params"
+    )
+    p = sample_parameters(load_scenario("base"), 3, seed=1)
+
+    def check(ns, proto):
+        for name, kind in proto.__annotations__.items():
+            assert hasattr(ns, name), f"{proto.__name__}.{name}"
+            sub = getattr(typed, kind, None) if isinstance(kind, str) else None
+            if sub is not None:
+                check(getattr(ns, name), sub)
+            elif kind == "np.ndarray":
+                assert getattr(ns, name).shape == (3,), f"{proto.__name__}.{name}"
+
+    check(p, typed.ScenarioParams)

@@ -39,6 +39,7 @@ from aiinfra.layers.roofline import (  # noqa: F401  (the compute layer's public
     prefill_time,
     training_time,
 )
+from aiinfra.scenario.params import ComputeParams
 
 __all__ = [
     "BYTES_PER_PARAM",
@@ -219,7 +220,7 @@ def requirements(
     input_tokens: np.ndarray,
     output_tokens: np.ndarray,
     training_flop: np.ndarray,
-    p: Any,
+    p: ComputeParams,
     lifetime: np.ndarray,
     rates: Mapping[str, np.ndarray] | None,
     mix: np.ndarray,

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from aiinfra.arrays import sum_last
+from aiinfra.scenario.params import DemandParams, TrainingParams
 
 __all__ = [
     "BASE_YEAR",
@@ -136,7 +137,9 @@ def _workload_arrays(t: np.ndarray, w: Any) -> dict[str, np.ndarray]:
     return {"users": users, "tokens": tokens, "price": price, "input_share": share_in}
 
 
-def tokens_model(t: np.ndarray, demand: Any, workloads: Sequence[str]) -> dict[str, np.ndarray]:
+def tokens_model(
+    t: np.ndarray, demand: DemandParams, workloads: Sequence[str]
+) -> dict[str, np.ndarray]:
     """Token demand from users x intensity, and the revenue it brings.
 
     Parameters
@@ -162,7 +165,9 @@ def tokens_model(t: np.ndarray, demand: Any, workloads: Sequence[str]) -> dict[s
     return _finish(out)
 
 
-def revenue_model(t: np.ndarray, demand: Any, workloads: Sequence[str]) -> dict[str, np.ndarray]:
+def revenue_model(
+    t: np.ndarray, demand: DemandParams, workloads: Sequence[str]
+) -> dict[str, np.ndarray]:
     """Token demand implied by an ARR path and a blended price.
 
     Total revenue ``R = revenue_2023`` grown by :func:`capped_growth`; total
@@ -201,7 +206,7 @@ def _finish(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def training_flop(t: np.ndarray, training: Any) -> dict[str, np.ndarray]:
+def training_flop(t: np.ndarray, training: TrainingParams) -> dict[str, np.ndarray]:
     """Training compute demand per year.
 
     Parameters

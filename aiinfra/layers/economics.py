@@ -16,11 +16,10 @@ separately, never added to the segment totals.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from aiinfra.arrays import contract, previous_year, sum_last
+from aiinfra.scenario.params import EconomicsParams
 
 __all__ = [
     "CAPEX_ITEMS",
@@ -97,7 +96,7 @@ def capex_items(
     onsite_added_mw: np.ndarray,
     onsite_usd_per_kw: np.ndarray,
     grid_added_mw: np.ndarray,
-    p: Any,
+    p: EconomicsParams,
 ) -> np.ndarray:
     """Capex by item [USD/yr], shape (draw, year, item) in :data:`CAPEX_ITEMS` order.
 
@@ -144,7 +143,7 @@ def cost_per_mtok(
     facility_kw: np.ndarray,
     tokens_per_s: np.ndarray,
     lifetime: np.ndarray,
-    p: Any,
+    p: EconomicsParams,
     load_factor: np.ndarray,
 ) -> np.ndarray:
     """Total cost per million tokens served by one XPU [USD/Mtok].
@@ -197,7 +196,7 @@ def revenue_pools(
     cowos_wafers: np.ndarray,
     wfe_usd: np.ndarray,
     euv_installed: np.ndarray,
-    p: Any,
+    p: EconomicsParams,
 ) -> np.ndarray:
     """Revenue of each supplier pool (POOLS order), (draw, year, pool) [USD/yr].
 

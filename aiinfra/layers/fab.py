@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from aiinfra.arrays import contract, dot_last, next_year, previous_year, sum_last
+from aiinfra.scenario.params import FabParams
 
 __all__ = [
     "RETICLE_MM2",
@@ -230,7 +231,7 @@ def manufacturing(
     mix: np.ndarray,
     tables: Mapping[str, np.ndarray],
     node_tables: Mapping[str, np.ndarray],
-    p: Any,
+    p: FabParams,
     logic_wpm: np.ndarray,
     cowos_wpm: np.ndarray,
     dram_wpm: np.ndarray,
@@ -334,7 +335,7 @@ def manufacturing(
 
 
 def _logic(
-    p: Any,
+    p: FabParams,
     tables: Mapping[str, np.ndarray],
     years: np.ndarray,
     shipments: np.ndarray,
@@ -386,7 +387,7 @@ def _logic(
 
 
 def _hbm(
-    p: Any,
+    p: FabParams,
     tables: Mapping[str, np.ndarray],
     shipments: np.ndarray,
     mix: np.ndarray,
@@ -447,7 +448,7 @@ def _lp_req(
 
 
 def _euv(
-    p: Any,
+    p: FabParams,
     euv_shipped: np.ndarray,
     euv_installed_before: float,
     exposures: np.ndarray,
@@ -471,7 +472,7 @@ def _euv(
 
 
 def _wfe(
-    p: Any,
+    p: FabParams,
     node_tables: Mapping[str, np.ndarray],
     logic_wafers: np.ndarray,
     hbm_wafers: np.ndarray,

@@ -9,7 +9,6 @@ bottleneck solver, which ships only what every layer can support.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -27,6 +26,7 @@ from aiinfra.pipeline.stages import (
     supply_for_solver,
 )
 from aiinfra.pipeline.static import Static
+from aiinfra.scenario.params import ScenarioParams
 from aiinfra.variables import DEMAND_PATH
 
 __all__ = ["PipelineResult", "run_pipeline", "supply_side"]
@@ -63,7 +63,7 @@ class PipelineResult:
 
 def supply_side(
     static: Static,
-    p: Any,
+    p: ScenarioParams,
     c: ComputeOut,
     *,
     supply: fleet.Supply | None = None,
@@ -79,7 +79,7 @@ def supply_side(
     return SupplySide(fleet=f, fab=fab, network=net, power=pw)
 
 
-def run_pipeline(static: Static, p: Any, *, lp: bool = False) -> PipelineResult:
+def run_pipeline(static: Static, p: ScenarioParams, *, lp: bool = False) -> PipelineResult:
     """Run every stage for the sampled parameters ``p`` (arrays (draw,)).
 
     ``lp=True`` also returns the per-type tables the LP of one year needs.

@@ -9,8 +9,6 @@ all simulated years.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from aiinfra.arrays import contract, dot_last, per_year_contract, sum_last
@@ -29,6 +27,7 @@ from aiinfra.pipeline.outputs import (
 )
 from aiinfra.pipeline.static import Static
 from aiinfra.scenario import OWNERS, DemandSection
+from aiinfra.scenario.params import ScenarioParams
 
 __all__ = [
     "compute_stage",
@@ -42,7 +41,7 @@ __all__ = [
 ]
 
 
-def demand_stage(static: Static, p: Any) -> DemandOut:
+def demand_stage(static: Static, p: ScenarioParams) -> DemandOut:
     """Token demand by workload and training compute (``p``: sampled scenario)."""
     d = static.demand_model(static.t, p.demand, DemandSection.WORKLOADS)
     tr = demand.training_flop(static.t, p.demand.training)
@@ -61,7 +60,7 @@ def demand_stage(static: Static, p: Any) -> DemandOut:
     )
 
 
-def compute_stage(static: Static, p: Any, d: DemandOut) -> ComputeOut:
+def compute_stage(static: Static, p: ScenarioParams, d: DemandOut) -> ComputeOut:
     """XPUs needed for the demand ``d`` by type, workload and use."""
     req = compute.requirements(
         static.t,
@@ -93,7 +92,7 @@ def compute_stage(static: Static, p: Any, d: DemandOut) -> ComputeOut:
 
 
 def fleet_stage(
-    static: Static, p: Any, need: np.ndarray, supply: fleet.Supply | None = None
+    static: Static, p: ScenarioParams, need: np.ndarray, supply: fleet.Supply | None = None
 ) -> FleetOut:
     """Shipments and installed base for ``need`` (draw, year, type) [units]; with
     ``supply``, the bottleneck solver (shipments bound by every layer)."""
@@ -143,7 +142,7 @@ def fleet_stage(
     )
 
 
-def fab_stage(static: Static, p: Any, ship: np.ndarray, *, lp: bool = False) -> FabOut:
+def fab_stage(static: Static, p: ScenarioParams, ship: np.ndarray, *, lp: bool = False) -> FabOut:
     """Wafers, CoWoS, HBM, WFE, EUV and cleanroom behind ``ship`` (draw, year, type)
     [units/yr]; ``lp`` also keeps the per-type LP tables."""
     fp = p.fab
@@ -206,7 +205,12 @@ def fab_stage(static: Static, p: Any, ship: np.ndarray, *, lp: bool = False) -> 
 
 
 def network_stage(
-    static: Static, p: Any, ship: np.ndarray, installed_by_vintage: np.ndarray, *, lp: bool = False
+    static: Static,
+    p: ScenarioParams,
+    ship: np.ndarray,
+    installed_by_vintage: np.ndarray,
+    *,
+    lp: bool = False,
 ) -> NetworkOut:
     """Optics, switches and network power for ``ship`` (draw, year, type) [units/yr]
     and the fleet by vintage (draw, year, vintage) [units]."""
@@ -260,7 +264,7 @@ def network_stage(
 
 def power_stage(
     static: Static,
-    p: Any,
+    p: ScenarioParams,
     installed: np.ndarray,
     net: NetworkOut,
     xpus_by_use: np.ndarray,
@@ -338,7 +342,7 @@ def power_stage(
     )
 
 
-def supply_for_solver(static: Static, p: Any, plan: SupplySide) -> fleet.Supply:
+def supply_for_solver(static: Static, p: ScenarioParams, plan: SupplySide) -> fleet.Supply:
     """Capacities of every layer for the bottleneck solver, from the demand path."""
     flow = np.concatenate([plan.fab.supportable, plan.network.supportable[..., None]], axis=-1)
     lead = np.stack(
@@ -373,7 +377,7 @@ def supply_for_solver(static: Static, p: Any, plan: SupplySide) -> fleet.Supply:
 
 def economics_stage(
     static: Static,
-    p: Any,
+    p: ScenarioParams,
     side: SupplySide,
     arr_usd: np.ndarray,
     rate_per_device: np.ndarray,

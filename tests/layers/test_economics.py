@@ -72,3 +72,48 @@ def test_economics_cli():
     assert "NVIDIA" in out["rows"] and "TSMC" in out["rows"]
     res = runner.invoke(app, ["economics", "--by", "planet"])
     assert res.exit_code == 2 and "--by" in res.stderr
+
+
+def test_dc_work_and_segments_by_hand():
+    # 100 MW under construction last year and this, 2-year lead: 50 MW/yr of work
+    work = economics.dc_work_mw(
+        np.array([[100.0, 100.0]]), np.array([[0.0, 30.0]]), np.array([2.0])
+    )
+    np.testing.assert_allclose(work[0, 1], 50.0)
+    seg = economics.segment_map()
+    np.testing.assert_allclose(seg.sum(axis=1), 1.0)  # every item in exactly one segment
+
+
+def test_revenue_pools_and_capex_per_xpu_by_hand():
+    from types import SimpleNamespace
+
+    n_items = len(economics.CAPEX_ITEMS)
+    items = np.zeros((1, 2, n_items))
+    items[..., economics.CAPEX_ITEMS.index("transceivers")] = 1000.0
+    p = SimpleNamespace(
+        hbm_usd_per_gb=np.array([10.0]),
+        cowos_usd_per_wafer=np.array([5000.0]),
+        euv_tool_usd=np.array([2e8]),
+    )
+    pools = economics.revenue_pools(
+        items=items,
+        logic_wafer_cost=np.zeros((1, 2)),
+        hbm_bits=np.full((1, 2), 8e9 * 100),  # 100 GB
+        cowos_wafers=np.full((1, 2), 2.0),
+        wfe_usd=np.zeros((1, 2)),
+        euv_installed=np.array([[10.0, 13.0]]),
+        p=p,
+    )
+    get = dict(zip(economics.POOLS, pools[0, 1], strict=True))
+    assert get["hbm"] == 1000.0 and get["cowos"] == 10000.0
+    assert get["euv_tools"] == 3 * 2e8 and get["transceivers"] == 1000.0
+    capex = economics.capex_per_xpu(
+        items=items,
+        shipments=np.full((1, 2, 1), 10.0),
+        asp_usd=np.array([25000.0]),
+        host_server_share=np.array([0.2]),
+        mw_per_unit=np.full((1, 2, 1), 0.002),
+        dc_capex_usd_per_mw=np.array([1e7]),
+    )
+    # 25,000 x 1.2 + 1,000 / 10 + 0.002 MW x 10 M USD/MW = 50,100 USD
+    np.testing.assert_allclose(capex, 50100.0)

@@ -82,3 +82,18 @@ def test_yield_invariants(area, d0, k, model):
     )
     # Poisson is the most pessimistic model
     assert float(fab.yield_poisson(area, d0)) <= y + 1e-12
+
+
+def test_euv_shipments_history_then_scenario():
+    from aiinfra.layers import fab as fab_layer
+
+    out = fab_layer.euv_shipments(
+        years=np.array([2024, 2025, 2026, 2027]),
+        low_hist=np.array([44.0, 48.0, np.nan, np.nan]),
+        high_hist=np.array([1.0, 2.0, np.nan, np.nan]),
+        low_per_year=np.array([50.0]),
+        high_per_year=np.array([5.0]),
+        high_na_from=2027,
+    )
+    np.testing.assert_allclose(out[0, :, 0], [44, 48, 50, 50])
+    np.testing.assert_allclose(out[0, :, 1], [1, 2, 0, 5])

@@ -81,3 +81,29 @@ def test_network_and_power_layers_fast():
         power_stage(static, p, f.installed_base, net, c.xpus_needed_by_use)
         elapsed = time.perf_counter() - t0
     assert elapsed < 1.0, elapsed
+
+
+def test_cpo_ramp_by_hand():
+    share = network.cpo_share(np.array([0.4]), 2027, np.arange(2025, 2032))
+    np.testing.assert_allclose(share[0], [0, 0, 0.1, 0.2, 0.3, 0.4, 0.4])
+
+
+def test_watts_and_fleet_power_by_hand():
+    one = np.ones((1, 1, 1))  # (year, type, speed): one module per XPU at one speed
+    fabric = {"tier1": one, "upper": 2 * one, "scaleup": 0 * one, "switches": 0.5 * one}
+    w = network.watts_per_xpu(
+        fabric=fabric,
+        module_w=np.array([10.0]),
+        switch_w=np.array([1000.0]),
+        first_tier_copper=np.array([0.5]),
+        cpo=np.array([[1.0]]),
+        frontend_modules=np.array([2.0]),
+        frontend_module_w=8.0,
+    )
+    # 0.5 x 10 (tier 1) + 0.5 x 20 (CPO upper) + 0.5 x 1000 (switches) + 2 x 8 = 531 W
+    np.testing.assert_allclose(w, [[[531.0]]])
+    lp = network.modules_per_xpu_lp(fabric, np.array([0.5]), np.array([[1.0]]), np.array([2.0]))
+    np.testing.assert_allclose(lp, [[[0.5 + 0.0 + 0.0 + 2.0]]])
+    ship = np.full((1, 1, 1), 4.0)
+    inst = np.full((1, 1, 1), 3.0)  # three of the four shipped units survive
+    np.testing.assert_allclose(network.fleet_power_w(ship, w, inst), [[3 * 531.0]])

@@ -147,3 +147,40 @@ def test_onsite_technology_slower_than_grid_is_unused():
     )
     assert out["onsite"][0, 1, 0] == pytest.approx(100.0)
     assert out["onsite"][0, 1, 1] == 0.0
+
+
+def test_pue_path_by_hand():
+    # one owner at PUE 1.5 whose overhead shrinks 10 %/yr: 1.5, 1.45, 1.405
+    pue = power.pue_by_year(
+        np.array([[1.5, 1.2]]), np.array([0.1]), np.arange(3.0), np.array([[1.0, 0.0]] * 3)
+    )
+    np.testing.assert_allclose(pue, [[1.5, 1.45, 1.405]])
+    mixed = power.pue_by_year(
+        np.array([[1.5, 1.1]]), np.array([0.0]), np.zeros(1), np.array([[0.5, 0.5]])
+    )
+    np.testing.assert_allclose(mixed, [[1.3]])
+
+
+def test_mw_per_unit_by_hand():
+    # 700 W TDP, 50 % host overhead, 100 W network, PUE 1.2 -> (1050 + 100) x 1.2 = 1380 W
+    mw = power.mw_per_unit(
+        np.array([700.0]), np.array([0.5]), np.full((1, 1, 1), 100.0), np.array([[1.2]])
+    )
+    np.testing.assert_allclose(mw, [[[1380e-6]]])
+
+
+def test_onsite_fuel_and_co2_by_hand():
+    # 1 MW all year at load 1: 8,760 MWh; 8 MMBtu/MWh; 53 kg CO2/MMBtu (EIA natural gas)
+    twh, fuel, co2 = power.onsite_fuel_and_co2(
+        np.ones((1, 1, 1)), np.array([1.0]), np.array([8.0]), np.array([53.0])
+    )
+    np.testing.assert_allclose(twh, [[[8.76e-3]]])
+    np.testing.assert_allclose(fuel, [[8760 * 8.0]])
+    np.testing.assert_allclose(co2, [[8760 * 8.0 * 53.0 / 1e3]])
+
+
+def test_onsite_deliveries_compound_from_2025():
+    d = power.onsite_deliveries_mw(
+        np.array([100.0]), np.array([0.1]), np.array([2024.0, 2025.0, 2027.0]), np.array([2.0])
+    )
+    np.testing.assert_allclose(d[0, :, 0], [200.0, 200.0, 242.0])
