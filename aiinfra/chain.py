@@ -20,6 +20,7 @@ from aiinfra.catalogs import COMPANIES, NODE_FAMILIES, VENDORS
 from aiinfra.layers import economics, fab
 from aiinfra.layers.fleet import LAYERS
 from aiinfra.pipeline import MODEL_REGISTRY, PipelineResult, Static, build_static, run_pipeline
+from aiinfra.pipeline.run import NonFiniteOutputError, first_nonfinite
 from aiinfra.results import build_dataset
 from aiinfra.scenario import OWNERS, DemandSection, Scenario, load_scenario
 from aiinfra.uncertainty import sample_parameters
@@ -88,7 +89,16 @@ class Chain:
     ) -> dict[str, np.ndarray]:
         """Run all layers; raw output arrays keyed by registry name (reported years)."""
         res = self.solve(draws, seed, sampler, params=params)
-        return res.outputs(self.static.skip)
+        out = res.outputs(self.static.skip)
+        bad = first_nonfinite(out, self.static.years)
+        if bad is not None:
+            name, year, draw = bad
+            msg = (
+                f"output {name} is not finite in {year} (draw {draw}): the scenario's inputs "
+                "lie beyond what the model can represent; narrow its extreme values"
+            )
+            raise NonFiniteOutputError(msg)
+        return out
 
     def run(self, draws: int = 1, seed: int = 0, sampler: str | None = None) -> xr.Dataset:
         """Run the chain and return a labelled Dataset (dims draw, year, ...)."""

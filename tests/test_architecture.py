@@ -37,7 +37,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "pipeline": ("pipeline", "chain", "results", "montecarlo", ""),
     "analysis": ("bottleneck", "reconcile", "calibrate", "sensitivity", "validation", "dashboard"),
     "report": ("report",),
-    "interface": ("cli", "app", "reference"),
+    "interface": ("cli", "webapp", "reference"),
 }
 ORDER = list(TIERS)
 MAX_MODULE_LINES = 600

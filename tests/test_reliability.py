@@ -95,3 +95,54 @@ def test_out_guard(tmp_path):
     afile.write_text("x")
     res = CliRunner().invoke(app, ["run", "--out", str(afile)])
     assert res.exit_code == 2 and "not a directory" in res.stderr
+
+
+def test_absurd_inputs_are_refused_by_the_schema():
+    import aiinfra
+    from aiinfra.errors import ScenarioError
+
+    # a lognormal whose extreme draws overflow, and a growth of 1e6 per year
+    for over in (
+        "demand.chat.users_2023={dist: lognormal, median: 1e8, p90: 1e200}",
+        "demand.chat.intensity_growth=1e6",
+        "fab.cowos_capacity_growth=100",
+    ):
+        with pytest.raises(ScenarioError):
+            aiinfra.load_scenario("base", [over])
+
+
+def test_non_finite_outputs_name_the_first_variable_and_year():
+    import numpy as np
+
+    from aiinfra.pipeline.run import first_nonfinite
+
+    years = np.array([2023, 2024, 2025])
+    a = np.ones((2, 3))
+    b = np.ones((2, 3, 4))
+    b[1, 2, 3] = np.nan
+    assert first_nonfinite({"a": a, "b": b}, years) == ("b", 2025, 1)
+    assert first_nonfinite({"a": a}, years) is None
+    big = np.full((1, 3), 1e308)  # the sum overflows; the values are finite
+    assert first_nonfinite({"big": big}, years) is None
+
+
+def test_cli_refuses_a_run_with_non_finite_outputs(tmp_path, monkeypatch):
+    import numpy as np
+    from typer.testing import CliRunner
+
+    from aiinfra.cli import app
+    from aiinfra.pipeline import run as pipeline_run
+
+    real = pipeline_run.PipelineResult.outputs
+
+    def poisoned(self, skip=0):
+        out = real(self, skip)
+        out["arr_usd"] = out["arr_usd"].copy()
+        out["arr_usd"][0, 3] = np.inf
+        return out
+
+    monkeypatch.setattr(pipeline_run.PipelineResult, "outputs", poisoned)
+    res = CliRunner().invoke(app, ["run", "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2
+    assert "arr_usd is not finite in 2026" in res.output
+    assert not (tmp_path / "o" / "results.nc").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Annotated
@@ -35,7 +36,10 @@ def serve(
         _fail([f"--port: {port} is not allowed; use 1 to 65535"])
     if scenario not in shipped_scenarios():
         _load(scenario, None)  # validates a path; the app lists shipped scenarios
-    script = str(resources.files("aiinfra") / "app.py")
+    busy = _port_busy(host, port)
+    if busy:
+        _fail([f"--port: port {port} on {host} is {busy}; choose another with --port"])
+    script = str(resources.files("aiinfra") / "webapp" / "app.py")
     cmd = [
         sys.executable,
         "-m",
@@ -52,6 +56,8 @@ def serve(
         "false",
         "--server.maxUploadSize",
         "1",
+        "--client.toolbarMode",
+        "viewer",  # no "Deploy" button or developer menu
         "--",
         "--scenario",
         scenario,
@@ -61,3 +67,25 @@ def serve(
     if hasattr(os, "execv"):  # become the server: signals (SIGTERM, Ctrl+C) reach it directly
         os.execv(sys.executable, cmd)
     raise typer.Exit(subprocess.call(cmd))
+
+
+def _port_busy(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be served ("busy", "not an address here"), or None."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return "not an address this machine can resolve"
+    family, kind, proto, _, addr = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(addr)
+        except PermissionError:
+            return "not allowed for this user (ports below 1024 need privileges)"
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return "busy"
+            return f"not available ({exc.strerror or type(exc).__name__})"
+    return None

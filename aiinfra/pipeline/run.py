@@ -8,10 +8,12 @@ bottleneck solver, which ships only what every layer can support.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
+from aiinfra.errors import AiinfraError
 from aiinfra.layers import fleet
 from aiinfra.lp import LPInternals
 from aiinfra.pipeline.outputs import ComputeOut, DemandOut, EconomicsOut, SupplySide
@@ -29,7 +31,32 @@ from aiinfra.pipeline.static import Static
 from aiinfra.scenario.params import ScenarioParams
 from aiinfra.variables import DEMAND_PATH
 
-__all__ = ["PipelineResult", "run_pipeline", "supply_side"]
+__all__ = [
+    "NonFiniteOutputError",
+    "PipelineResult",
+    "first_nonfinite",
+    "run_pipeline",
+    "supply_side",
+]
+
+
+class NonFiniteOutputError(AiinfraError):
+    """A run produced NaN or infinite outputs (inputs beyond what the model represents)."""
+
+
+def first_nonfinite(
+    arrays: Mapping[str, np.ndarray], years: np.ndarray
+) -> tuple[str, int, int] | None:
+    """``(variable, year, draw)`` of the first NaN/inf in ``arrays`` (draw, year, ...), in
+    pipeline order, or None. A finite sum clears an array without a full scan."""
+    for name, a in arrays.items():
+        if np.isfinite(a.sum()):
+            continue
+        bad = ~np.isfinite(a)
+        if bad.any():
+            draw, year = np.argwhere(bad)[0][:2]
+            return name, int(years[year]), int(draw)
+    return None
 
 
 @dataclass(frozen=True)

@@ -53,11 +53,11 @@ class WorkloadSection(Section):
 
     users_2023: Q("user") = Field(description="Active users (or seats/agent instances) in 2023.")
     users_cap: Q("user", gt=0) = Field(description="Saturation level of the logistic user curve.")
-    users_growth: Q("1/year", gt=0) = Field(description="Logistic growth rate of users.")
+    users_growth: Q("1/year", gt=0, le=50) = Field(description="Logistic growth rate of users.")
     tokens_per_user_day_2023: Q("token/day") = Field(
         description="Tokens processed per user per day in 2023 (input + output)."
     )
-    intensity_growth: Q("", ge=-0.9) = Field(
+    intensity_growth: Q("", ge=-0.9, le=20) = Field(
         description="Growth of tokens per user per day in 2023 (0.5 = +50 %/yr)."
     )
     intensity_growth_halflife: Q("year", gt=0) = Field(
@@ -90,7 +90,7 @@ class RevenueRouteSection(Section):
     revenue_2023: Q("USD/year", gt=0) = Field(
         2.0e9, description="Revenue of leading LLM providers in calendar 2023."
     )
-    revenue_growth_2023: Q("", ge=-0.9) = Field(
+    revenue_growth_2023: Q("", ge=-0.9, le=20) = Field(
         2.0, description="Revenue growth in 2023 (2.0 = x3 per year)."
     )
     revenue_growth_halflife: Q("year", gt=0) = Field(
@@ -111,14 +111,14 @@ class TrainingSection(Section):
     frontier_run_flop_2023: Q("FLOP", gt=0) = Field(
         2.1e25, description="Compute of one frontier training run in 2023 (GPT-4 class)."
     )
-    frontier_growth_2023: Q("", ge=-0.9) = Field(
+    frontier_growth_2023: Q("", ge=-0.9, le=20) = Field(
         3.0, description="Growth of frontier-run compute in 2023 (3.0 = x4 per year)."
     )
     frontier_growth_halflife: Q("year", gt=0) = Field(
         6.0, description="Years for the frontier growth rate (in log terms) to halve."
     )
     frontier_runs_2023: Q("") = Field(4.0, description="Frontier-scale runs completed in 2023.")
-    frontier_runs_growth: Q("", ge=-0.9) = Field(
+    frontier_runs_growth: Q("", ge=-0.9, le=10) = Field(
         0.15, description="Growth of the number of frontier runs per year."
     )
     other_training_multiple: Q("") = Field(

@@ -48,13 +48,13 @@ class FabSection(Section):
     max_ai_share_logic: Q("", gt=0, le=1) = Field(
         0.5, description="Largest share of a leading-edge node's wafers AI chips can take."
     )
-    logic_capacity_growth: Q("", ge=-0.5) = Field(
+    logic_capacity_growth: Q("", ge=-0.5, le=5) = Field(
         0.08, description="Yearly growth of leading-edge capacity after the data years."
     )
     cowos_capacity_scale: Q("", ge=0) = Field(
         1.0, description="Multiplier on the CoWoS capacity path (packaging scenarios)."
     )
-    cowos_capacity_growth: Q("", ge=-0.5) = Field(
+    cowos_capacity_growth: Q("", ge=-0.5, le=5) = Field(
         0.25, description="Yearly growth of CoWoS capacity after the data years."
     )
     cowos_yield: Q("", gt=0, le=1) = Field(0.95, description="Interposer/assembly yield.")
@@ -73,9 +73,9 @@ class FabSection(Section):
     hbm_share_2023: Q("", gt=0, le=1) = Field(
         0.05, description="Share of DRAM wafer capacity able to make HBM in 2023."
     )
-    hbm_share_growth: Q("", ge=0) = Field(0.4, description="Yearly growth of that share.")
+    hbm_share_growth: Q("", ge=0, le=5) = Field(0.4, description="Yearly growth of that share.")
     hbm_share_max: Q("", gt=0, le=1) = Field(0.35, description="Ceiling of the HBM share.")
-    dram_capacity_growth: Q("", ge=-0.5) = Field(
+    dram_capacity_growth: Q("", ge=-0.5, le=5) = Field(
         0.04, description="Yearly growth of DRAM wafer capacity after the data years."
     )
     equipment_share: Q("", gt=0, le=1) = Field(
@@ -87,7 +87,7 @@ class FabSection(Section):
     cowos_capex_per_wpm: Q("USD", gt=0) = Field(
         100000.0, description="Capex per CoWoS wafer/month (packaging tools counted as WFE)."
     )
-    non_ai_wfe_growth: Q("", ge=-0.5) = Field(
+    non_ai_wfe_growth: Q("", ge=-0.5, le=5) = Field(
         0.03, description="Yearly growth of WFE not driven by AI after the history years."
     )
     euv_exposures_per_tool_year: Q("", gt=0) = Field(
@@ -170,7 +170,7 @@ class NetworkSection(Section):
     transceiver_capacity_2025: Q("1/year", gt=0) = Field(
         6.0e7, description="Optical modules the industry can make in 2025 (all speeds)."
     )
-    transceiver_capacity_growth: Q("", ge=-0.5) = Field(
+    transceiver_capacity_growth: Q("", ge=-0.5, le=5) = Field(
         0.35, description="Yearly growth of transceiver capacity."
     )
 
@@ -229,7 +229,7 @@ class PowerSection(Section):
     dc_start_capacity_2026: Q("MW/year", gt=0) = Field(
         2.5e4, description="Largest AI data-centre capacity that can start in 2026, world."
     )
-    dc_start_capacity_growth: Q("", ge=-0.5) = Field(
+    dc_start_capacity_growth: Q("", ge=-0.5, le=5) = Field(
         0.2, description="Yearly growth of that start capacity."
     )
     dc_reserve: Q("", le=2) = Field(0.1, description="Capacity planned above forecast need.")
@@ -242,7 +242,7 @@ class PowerSection(Section):
     grid_capacity_2026: Q("MW/year", gt=0) = Field(
         1.2e4, description="Data-centre load the grids can connect in 2026, world."
     )
-    grid_capacity_growth: Q("", ge=-0.5) = Field(
+    grid_capacity_growth: Q("", ge=-0.5, le=5) = Field(
         0.1, description="Yearly growth of grid connection capacity for data centres."
     )
     onsite_deliveries_scale: Q("", ge=0) = Field(
@@ -252,7 +252,7 @@ class PowerSection(Section):
         300.0,
         description="Electricity of non-AI data centres in 2024 (IEA: all data centres ~415 TWh).",
     )
-    non_ai_dc_growth: Q("", ge=-0.5) = Field(
+    non_ai_dc_growth: Q("", ge=-0.5, le=5) = Field(
         0.05, description="Yearly growth of non-AI data-centre electricity."
     )
     grid_co2_kg_per_mwh_2024: Q("kg/MWh", ge=0) = Field(

@@ -9,13 +9,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 import pytest
 
 import aiinfra
 
-APP = str(Path(aiinfra.__file__).with_name("app.py"))
+APP = str(Path(aiinfra.__file__).parent / "webapp" / "app.py")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -117,13 +118,19 @@ def test_real_browser(tmp_path):
             before = metric.inner_text()
             slider = page.get_by_role("slider").first
             slider.focus()
-            for _ in range(15):
-                page.keyboard.press("ArrowRight")
+            t0 = time.perf_counter()
+            page.keyboard.press("End")  # one slider step, to the end of its range
             page.wait_for_function(
                 "b => document.querySelector('[data-testid=stMetricValue]').innerText !== b",
                 arg=before,
                 timeout=120_000,
+                polling=20,
             )
+            slider_s = time.perf_counter() - t0
+            warnings.warn(f"slider to new headline in the browser: {slider_s:.2f} s", stacklevel=1)
+            assert slider_s < 10.0  # README states the measured time; this is a sanity bound
+            # Streamlit's "Deploy" button and developer menu are hidden
+            assert page.get_by_role("button", name="Deploy").count() == 0
             page.wait_for_timeout(1500)
             with page.expect_download(timeout=60_000) as dl:
                 page.get_by_role("button", name="Scenario YAML").click()
@@ -131,14 +138,11 @@ def test_real_browser(tmp_path):
             dl.value.save_as(path)
             sc = aiinfra.load_scenario(path)
             assert sc.name
-            from aiinfra.results import MARKER
-
-            out = ROOT / "out"  # the project's output directory (make run writes here too)
-            out.mkdir(exist_ok=True)
-            (out / MARKER).write_text("aiinfra output directory\n")
             page.get_by_test_id("stMetricValue").first.scroll_into_view_if_needed()
             page.wait_for_timeout(500)
-            page.screenshot(path=str(out / "dashboard.png"), full_page=False)
+            # a temporary file, never the user's out/ (docs/img/dashboard.png is curated)
+            page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=False)
+            assert (tmp_path / "dashboard.png").stat().st_size > 10_000
             browser.close()
     finally:
         proc.terminate()

@@ -134,3 +134,16 @@ def test_help_of_every_command(path):
     assert "Usage" in res.output
     if path == ("fab", "die"):
         assert "[/cm²]" in res.output
+
+
+def test_serve_refuses_a_busy_port_before_printing_a_url():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        res = invoke("serve", "--port", str(port))
+    assert res.exit_code == 2
+    assert f"port {port}" in res.output and "busy" in res.output
+    assert "http://" not in res.output
