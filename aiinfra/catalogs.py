@@ -78,6 +78,7 @@ class Accelerator:
     asp_usd: float
     software_efficiency: float
     source: str
+    native: tuple[str, ...] = ("bf16",)  # precisions with their own tensor-core rate
 
     def peak(self, precision: str) -> float:
         """Dense peak FLOP/s at ``precision`` (falls back to a wider format)."""
@@ -160,6 +161,7 @@ def accelerators() -> dict[str, Accelerator]:
             asp_usd=float(r["asp_usd"]),
             software_efficiency=float(r["software_efficiency"]),
             source=r["source"],
+            native=tuple(prec for prec in ("bf16", "fp8", "fp4") if r[f"{prec}_tflops"].strip()),
         )
     return out
 

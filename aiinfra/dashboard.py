@@ -40,6 +40,11 @@ class Knob:
     low: float
     high: float
     source: str
+    label_de: str = ""
+
+    def title(self, lang: str) -> str:
+        """Label in ``lang`` (English where no German label is given)."""
+        return self.label_de if lang == "de" and self.label_de else self.label
 
 
 # The most influential inputs by Sobol/tornado ranking of ARR, shipments and data-centre MW
@@ -52,6 +57,7 @@ KNOBS = [
         0.3,
         3.0,
         "ChatGPT prompts/day, Google tokens/month (demand_history.csv)",
+        label_de="Wachstum Chat-Tokens je Nutzer",
     ),
     Knob(
         "demand.coding.intensity_growth",
@@ -60,6 +66,7 @@ KNOBS = [
         0.5,
         5.0,
         "agentic coding adoption; assumption",
+        label_de="Wachstum Coding-Tokens je Nutzer",
     ),
     Knob(
         "demand.enterprise_api.intensity_growth",
@@ -68,6 +75,7 @@ KNOBS = [
         0.3,
         3.0,
         "OpenAI API 6 B tokens/min (DevDay 2025)",
+        label_de="Wachstum API-Tokens je Nutzer",
     ),
     Knob(
         "demand.chat.price_decline",
@@ -76,6 +84,7 @@ KNOBS = [
         0.05,
         0.6,
         "API list prices 2023-2025",
+        label_de="Preisrückgang Chat",
     ),
     Knob(
         "demand.training.frontier_growth_2023",
@@ -84,6 +93,7 @@ KNOBS = [
         1.0,
         5.0,
         "Epoch AI: 4-5x per year",
+        label_de="Wachstum Frontier-Rechenaufwand",
     ),
     Knob(
         "demand.training.other_training_multiple",
@@ -92,6 +102,7 @@ KNOBS = [
         1.0,
         30.0,
         "Epoch AI on OpenAI's 2024 compute",
+        label_de="F&E-Rechenmultiplikator",
     ),
     Knob(
         "compute.production_efficiency",
@@ -100,10 +111,35 @@ KNOBS = [
         0.05,
         1.0,
         "DeepSeek open-infra-index; OpenAI 2024 economics",
+        label_de="Produktion gegenüber Roofline",
     ),
-    Knob("compute.utilisation", "serving utilisation", "share", 0.2, 0.9, "assumption"),
-    Knob("fleet.lifetime_years", "XPU service life", "yr", 3.0, 8.0, "assumption"),
-    Knob("power.grid_lead_years", "grid queue", "yr", 1.0, 8.0, "LBNL Queued Up (2024)"),
+    Knob(
+        "compute.utilisation",
+        "serving utilisation",
+        "share",
+        0.2,
+        0.9,
+        "assumption",
+        label_de="Auslastung im Betrieb",
+    ),
+    Knob(
+        "fleet.lifetime_years",
+        "XPU service life",
+        "yr",
+        3.0,
+        8.0,
+        "assumption",
+        label_de="XPU-Nutzungsdauer",
+    ),
+    Knob(
+        "power.grid_lead_years",
+        "grid queue",
+        "yr",
+        1.0,
+        8.0,
+        "LBNL Queued Up (2024)",
+        label_de="Netzanschluss-Warteschlange",
+    ),
     Knob(
         "power.dc_start_capacity_2026",
         "DC starts 2026",
@@ -111,8 +147,17 @@ KNOBS = [
         5e3,
         8e4,
         "announced campuses; assumption",
+        label_de="RZ-Baubeginne 2026",
     ),
-    Knob("fab.cowos_capacity_scale", "CoWoS vs plan", "x", 0.3, 2.0, "TrendForce capacity plans"),
+    Knob(
+        "fab.cowos_capacity_scale",
+        "CoWoS vs plan",
+        "x",
+        0.3,
+        2.0,
+        "TrendForce capacity plans",
+        label_de="CoWoS gegenüber Plan",
+    ),
 ]
 
 

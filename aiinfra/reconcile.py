@@ -189,14 +189,40 @@ def _band(v: np.ndarray) -> dict[str, float]:
     }
 
 
-def _check(name: str, claimed: float, model: np.ndarray, unit: str, note: str) -> dict[str, Any]:
+CHECK_NAMES: dict[str, dict[str, str]] = {
+    "trx_per_xpu": {
+        "en": "800G transceivers per XPU (fig 5 / fig 2)",
+        "de": "800G-Transceiver je XPU (Abb. 5 / Abb. 2)",
+    },
+    "cowos_per_xpu": {
+        "en": "growth of CoWoS wafers per XPU 2023-2027 (fig 4 / fig 2)",
+        "de": "Wachstum der CoWoS-Wafer je XPU 2023–2027 (Abb. 4 / Abb. 2)",
+    },
+    "kw_per_xpu": {
+        "en": "facility kW per added XPU (fig 7 / fig 2)",
+        "de": "Anlagen-kW je zusätzlicher XPU (Abb. 7 / Abb. 2)",
+    },
+    "inference_share": {
+        "en": "inference share of AI IT capacity in 2030 (fig 6 / fig 7)",
+        "de": "Inferenzanteil der KI-IT-Kapazität 2030 (Abb. 6 / Abb. 7)",
+    },
+    "w_per_tps": {
+        "en": "inference watts per token/s (fig 6 / fig 1)",
+        "de": "Inferenz-Watt je Token/s (Abb. 6 / Abb. 1)",
+    },
+}
+
+
+def _check(key: str, claimed: float, model: np.ndarray, unit: str, note: str) -> dict[str, Any]:
     band = _band(model)
     lo, hi = band["p5"], band["p95"]
     factor = claimed / band["median"] if band["median"] else float("inf")
     inside = lo <= claimed <= hi or 1 / 1.15 <= factor <= 1.15
     kind = "consistent" if inside else ("tension" if 0.5 <= factor <= 2.0 else "inconsistent")
     return {
-        "name": name,
+        "id": key,
+        "name": CHECK_NAMES[key]["en"],
+        "name_de": CHECK_NAMES[key]["de"],
         "claimed_ratio": claimed,
         "model_ratio": band,
         "unit": unit,
@@ -221,7 +247,7 @@ def cross_checks(ds: xr.Dataset, claims: list[dict[str, Any]]) -> list[dict[str,
         )
         out.append(
             _check(
-                "800G transceivers per XPU (fig 5 / fig 2)",
+                "trx_per_xpu",
                 trx["value"] / ship["value"],
                 model.values,
                 "per XPU",
@@ -236,7 +262,7 @@ def cross_checks(ds: xr.Dataset, claims: list[dict[str, Any]]) -> list[dict[str,
         seed_ship_growth = ship["value"] / float(s.sel(year=2023).median())
         out.append(
             _check(
-                "growth of CoWoS wafers per XPU 2023-2027 (fig 4 / fig 2)",
+                "cowos_per_xpu",
                 cowos["value"] / seed_ship_growth,
                 model.values,
                 "x",
@@ -255,7 +281,7 @@ def cross_checks(ds: xr.Dataset, claims: list[dict[str, Any]]) -> list[dict[str,
         )
         out.append(
             _check(
-                "facility kW per added XPU (fig 7 / fig 2)",
+                "kw_per_xpu",
                 added_mw * 1e3 / seed_units,
                 model.values / 1e3,
                 "kW per XPU",
@@ -269,7 +295,7 @@ def cross_checks(ds: xr.Dataset, claims: list[dict[str, Any]]) -> list[dict[str,
         )
         out.append(
             _check(
-                "inference share of AI IT capacity in 2030 (fig 6 / fig 7)",
+                "inference_share",
                 inf["value"] / (dc["value"] * 1e6 / 1.2),
                 model.values,
                 "share",
@@ -287,7 +313,7 @@ def cross_checks(ds: xr.Dataset, claims: list[dict[str, Any]]) -> list[dict[str,
         claimed_w_per_tps = inf["value"] / (claimed_tokens / (365.25 * 86400))
         out.append(
             _check(
-                "inference watts per token/s (fig 6 / fig 1)",
+                "w_per_tps",
                 claimed_w_per_tps,
                 model_w_per_tps.values,
                 "W per token/s",

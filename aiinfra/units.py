@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import pint
 
-__all__ = ["registry", "to_canonical"]
+__all__ = ["describe_dimension", "registry", "to_canonical"]
 
 _DEFINITIONS = """
 USD = [currency]
@@ -101,9 +101,55 @@ def _parse_quantity(text: str, unit: str) -> float:
     try:
         return float(q.to(target).magnitude)
     except pint.DimensionalityError:
-        want = unit or "dimensionless"
-        msg = f"{text!r} has units of {q.dimensionality}, expected something convertible to {want}"
+        want = describe_dimension(unit) if unit else "a plain number (dimensionless)"
+        example = f" such as {unit}" if unit else ""
+        msg = f"{text!r} is {describe_dimension(str(q.units))}; this field needs {want}{example}"
         raise ValueError(msg) from None
     except Exception as exc:
         msg = f"cannot convert {text!r} to {unit or 'dimensionless'} ({type(exc).__name__})"
         raise ValueError(msg) from None
+
+
+# kinds of quantity in words, each with a unit of that kind (first match wins)
+_KINDS = (
+    ("a plain number (dimensionless)", ""),
+    ("a power", "W"),
+    ("an energy", "Wh"),
+    ("a power added per year", "W/year"),
+    ("a time", "s"),
+    ("a rate per year", "1/year"),
+    ("a length", "m"),
+    ("an area", "m**2"),
+    ("a mass", "kg"),
+    ("an amount of money", "USD"),
+    ("money per year", "USD/year"),
+    ("a price per million tokens", "USD/Mtok"),
+    ("money per unit of power", "USD/W"),
+    ("money per unit of energy", "USD/Wh"),
+    ("a number of tokens", "token"),
+    ("tokens per second", "token/s"),
+    ("tokens per year", "token/year"),
+    ("tokens per day", "token/day"),
+    ("an amount of compute", "FLOP"),
+    ("a compute rate", "FLOP/s"),
+    ("an amount of data", "byte"),
+    ("a bandwidth", "byte/s"),
+    ("a number of wafers", "wafer"),
+    ("wafers per month", "wafer/month"),
+    ("a number of devices", "device"),
+    ("devices per year", "device/year"),
+)
+
+
+def describe_dimension(unit: str) -> str:
+    """The kind of quantity ``unit`` measures, in words ("a power", "an energy", ...)."""
+    ureg = registry()
+    try:
+        dims = ureg.Unit(unit).dimensionality if unit else ureg.dimensionless.dimensionality
+    except Exception:  # an unknown unit: say so plainly
+        return f"a quantity in {unit}"
+    for words, ref in _KINDS:
+        ref_dims = ureg.Unit(ref).dimensionality if ref else ureg.dimensionless.dimensionality
+        if dims == ref_dims:
+            return words
+    return f"a quantity in {unit}"

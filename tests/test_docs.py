@@ -52,6 +52,12 @@ def test_mkdocs_builds_strict(tmp_path):
         timeout=600,
     )
     assert res.returncode == 0, res.stdout + res.stderr
+    # maths renders (MathML, offline) and named sources are linked
+    page = (tmp_path / "site" / "methodology" / "demand" / "index.html").read_text()
+    assert "<math" in page and 'class="arithmatex"' not in page and "\\frac" not in page
+    fab = (tmp_path / "site" / "methodology" / "fab" / "index.html").read_text()
+    assert 'href="https://www.asml.com/' in fab and 'href="https://www.semi.org/' in fab
+    assert "fonts.googleapis.com" not in fab
     assert (tmp_path / "site" / "reference" / "variables" / "index.html").exists()
 
 

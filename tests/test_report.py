@@ -48,3 +48,35 @@ def test_locale_number_format():
 def test_report_rejects_bad_lang(tmp_path):
     res = CliRunner().invoke(app, ["report", "--lang", "fr", "--out", str(tmp_path / "x")])
     assert res.exit_code == 2 and "--lang" in res.stderr
+
+
+def test_fan_has_a_legend_and_stops_at_the_seed_horizon():
+    import aiinfra
+    from aiinfra.report.charts import Context
+    from aiinfra.report.figures import FIGURES
+
+    ds = aiinfra.run("base", draws=20, seed=1)
+    spec = FIGURES["f2_shipments"].build(Context(ds=ds, lang="en")).to_dict()
+    text = str(spec)
+    for entry in ("median (demand path)", "50 % band", "90 % band", "shipped", "seed figure"):
+        assert entry in text, entry
+    years = {row["year"] for d in spec["datasets"].values() for row in d if "year" in row}
+    assert max(years) == 2030
+    f7 = str(FIGURES["f7_dc_capacity"].build(Context(ds=ds, lang="de")).to_dict())
+    assert "ohne China" in f7 and "ex_china" not in f7
+    tornado = (
+        FIGURES["tornado"]
+        .build(Context(ds=ds, lang="en", extras={"tornado": [{"field": "a", "swing": 1e9}]}))
+        .to_dict()
+    )
+    assert tornado["encoding"]["x"]["title"] != tornado["title"]
+
+
+def test_report_counts_draws_and_lists_sources(tmp_path):
+    import aiinfra
+    from aiinfra.report.html import build_report
+
+    paths = build_report(aiinfra.load_scenario("base"), tmp_path, lang="en", draws=40, seed=0)
+    page = paths["report"].read_text()
+    assert "40 draws" in page and "40.000" not in page
+    assert "<th>source or rationale</th>" in page

@@ -57,17 +57,26 @@ def sensitivity(
         if as_json:
             sys.stdout.write(json.dumps({"output": output, "year": year, "rows": rows}) + "\n")
             return
-        table = Table(title=f"tornado: {output} in {year} (inputs at p10 / p90)")
-        for col in ("field", "p10", "p90", "output at p10", "output at p90", "swing"):
-            table.add_column(col, justify="left" if col == "field" else "right")
+        from aiinfra.report.i18n import human
+        from aiinfra.uncertainty import uncertain_fields
+        from aiinfra.variables import VARIABLES
+
+        out_unit = VARIABLES[output].units if output in VARIABLES else ""
+        in_units = {".".join(path): spec.unit for path, _d, spec in uncertain_fields(sc)}
+        table = Table(title=f"tornado: {output} in {year} [{out_unit}] (inputs at p10 / p90)")
+        for col in ("field", "unit", "p10", "p90", "output at p10", "output at p90", "swing"):
+            table.add_column(col, justify="left" if col in ("field", "unit") else "right")
         for r in rows:
+            scale = max(abs(r["output_at_p10"]), abs(r["output_at_p90"]), 1e-300)
+            swing = r["swing"] if abs(r["swing"]) > 1e-9 * scale else 0.0  # rounding noise
             table.add_row(
                 r["field"],
-                f"{r['p10']:.4g}",
-                f"{r['p90']:.4g}",
-                f"{r['output_at_p10']:.4g}",
-                f"{r['output_at_p90']:.4g}",
-                f"{r['swing']:+.4g}",
+                in_units.get(r["field"], "") or "1",
+                f"{r['p10']:.3g}",
+                f"{r['p90']:.3g}",
+                human(r["output_at_p10"], out_unit),
+                human(r["output_at_p90"], out_unit),
+                ("+" if swing >= 0 else "−") + human(abs(swing), out_unit),
             )
         out_console.print(table)
         return

@@ -17,6 +17,32 @@ from aiinfra.cli.common import (
     out_console,
 )
 
+# accuracy class of each number format, as MLPerf Inference's closed division treats it
+PRECISION_CLASS = {
+    "bf16": "reference accuracy",
+    "fp8": "quantised, meets MLPerf's 99.9 % accuracy target",
+    "fp4": "quantised (NVFP4/MXFP4), meets MLPerf's 99 % accuracy target",
+}
+
+
+PERF_UNITS = {
+    "tokens_per_s": "output token/s (system)",
+    "prefill_tokens_per_s": "input token/s (system)",
+    "decode_tokens_per_s": "output token/s (system, decode only)",
+    "ttft_s": "s",
+    "tpot_s": "s per output token",
+    "memory_gb": "GB per device",
+    "bound": "binding roof",
+    "batch": "sequences per replica",
+    "tp": "devices per replica",
+    "replicas": "replicas",
+    "flop": "FLOP",
+    "seconds": "s",
+    "days": "days",
+    "device_hours": "device-hours",
+    "mfu": "1 (model FLOP utilisation)",
+}
+
 
 @app.command()
 @handles_errors
@@ -68,6 +94,13 @@ def perf(
         _fail(problems)
     acc = get_accelerator(accelerator)
     arch = get_architecture(model)
+    if precision not in acc.native:
+        _fail(
+            [
+                f"--precision: {acc.name} has no {precision} units; it supports "
+                f"{', '.join(acc.native)}"
+            ]
+        )
     if mode == "train":
         t = compute.training_time(
             tokens,
@@ -98,12 +131,15 @@ def perf(
     if as_json:
         sys.stdout.write(json.dumps(out) + "\n")
         return
-    title = f"{devices} x {acc.name}, {arch.name}, {precision}, {mode}"
+    title = (
+        f"{devices} x {acc.name}, {arch.name}, {precision} ({PRECISION_CLASS[precision]}), {mode}"
+    )
     table = Table(title=title)
     table.add_column("metric")
     table.add_column("value", justify="right")
+    table.add_column("unit")
     for k, v in out.items():
-        table.add_row(k, f"{v:,.4g}" if isinstance(v, float) else str(v))
+        table.add_row(k, f"{v:,.4g}" if isinstance(v, float) else str(v), PERF_UNITS.get(k, ""))
     out_console.print(table)
 
 
@@ -121,7 +157,8 @@ def catalog(
         _fail([f"catalog: {which!r} is not a catalog; use accelerators or models"])
     rows = read_csv(files[which])
     if as_json:
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        typed = [{k: _typed(v) for k, v in r.items()} for r in rows]
+        sys.stdout.write(json.dumps(typed, indent=2) + "\n")
         return
     cols = (
         ["name", "vendor", "year", "bf16_tflops", "fp8_tflops", "hbm_gb", "hbm_tbps", "tdp_w"]
@@ -206,3 +243,14 @@ def fab_die(
     for k, v in out.items():
         table.add_row(k, f"{v:,.4g}" if isinstance(v, float) else str(v))
     out_console.print(table)
+
+
+def _typed(text: str) -> object:
+    """A CSV cell as JSON: numbers as numbers, empty cells as null, text as text."""
+    if text.strip() == "":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() and "." not in text and "e" not in text else value

@@ -71,24 +71,34 @@ def reconcile(
         }
         sys.stdout.write(json.dumps(payload) + "\n")
         return
-    title = "reconciliation" if lang == "en" else "Abgleich"
-    table = Table(title=f"{sc.name}: {title} ({draws} draws)")
-    for col in ("claim", "model p50 (p5-p95)", "P(holds)", "verdict"):
-        table.add_column(col, justify="right" if col.startswith(("model", "P")) else "left")
+    from aiinfra.report.i18n import fmt, human, t
+
+    table = Table(
+        title=f"{sc.name}: {t('reconciliation', lang)} ({fmt(draws, lang)} {t('draws', lang)})"
+    )
+    for key in ("claim", "seed_says", "model_band", "p_holds", "verdict"):
+        table.add_column(t(key, lang), justify="left" if key in ("claim", "verdict") else "right")
     for r in rows:
-        band = f"{r['model_median']:.3g} ({r['model_p5']:.3g}-{r['model_p95']:.3g})"
-        table.add_row(r["text"], band, f"{r['probability']:.0%}", r["verdict_label"])
+        unit = "1" if r["comparator"].startswith("ratio") else r["unit"]
+        band = (
+            f"{human(r['model_median'], unit, lang)} "
+            f"({human(r['model_p5'], unit, lang)}–{human(r['model_p95'], unit, lang)})"
+        )
+        said = f"{r['comparator'].removeprefix('ratio')} {human(r['value'], unit, lang)}"
+        table.add_row(
+            r["text"], said, band, f"{fmt(100 * r['probability'], lang, 2)} %", r["verdict_label"]
+        )
     out_console.print(table)
-    t2 = Table(title="cross-checks" if lang == "en" else "Querprüfungen")
-    for col in ("implied ratio", "claims", "chain p50 (p5-p95)", "verdict"):
-        t2.add_column(col, justify="left" if col == "implied ratio" else "right")
+    t2 = Table(title=t("cross_checks", lang))
+    for key in ("implied_ratio", "claims_col", "chain_band", "verdict"):
+        t2.add_column(t(key, lang), justify="left" if key == "implied_ratio" else "right")
     for c in checks:
         m = c["model_ratio"]
         t2.add_row(
-            c["name"],
-            f"{c['claimed_ratio']:.3g} {c['unit']}",
-            f"{m['median']:.3g} ({m['p5']:.3g}-{m['p95']:.3g})",
-            c["verdict"],
+            c["name_de"] if lang == "de" else c["name"],
+            f"{fmt(c['claimed_ratio'], lang)} {c['unit']}",
+            f"{fmt(m['median'], lang)} ({fmt(m['p5'], lang)}–{fmt(m['p95'], lang)}) {c['unit']}",
+            rc.WORDS[lang][c["verdict"]],
         )
     out_console.print(t2)
 

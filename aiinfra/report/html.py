@@ -9,7 +9,7 @@ from typing import Any
 from aiinfra import reconcile as rc
 from aiinfra.report.charts import Context, render_png, render_svg
 from aiinfra.report.figures import FIGURES
-from aiinfra.report.i18n import fmt, t
+from aiinfra.report.i18n import fmt, human, t
 from aiinfra.results import MARKER, atomic_write_bytes
 from aiinfra.scenario import Scenario
 from aiinfra.uncertainty import uncertain_fields
@@ -94,43 +94,60 @@ def _page(
         f"<h1>{_esc(t('title', lang))}: {_esc(scenario.name)}</h1>",
         f"<p>{_esc(scenario.description)}</p>",
         f"<p><code>aiinfra {_esc(ds.attrs.get('aiinfra_version', ''))}</code>, "
-        f"{fmt(draws, lang, 6)} draws, seed {ds.attrs.get('seed', 0)}.</p>",
-        f"<h2>{_esc(t('claims', lang))}</h2><table><tr><th>claim</th><th>p50 (p5-p95)</th>"
-        "<th>P</th><th>verdict</th><th>reason</th></tr>",
+        f"{fmt(draws, lang)} {_esc(t('draws', lang))}, {_esc(t('seed_word', lang))} "
+        f"{ds.attrs.get('seed', 0)}.</p>",
+        f"<h2>{_esc(t('claims', lang))}</h2><table><tr>"
+        + "".join(
+            f"<th>{_esc(t(k, lang))}</th>"
+            for k in ("claim", "seed_says", "model_band", "p_holds", "verdict", "reason")
+        )
+        + "</tr>",
     ]
     for r in rows:
+        unit = "1" if r["comparator"].startswith("ratio") else r["unit"]
         band = (
-            f"{fmt(r['model_median'], lang)} ({fmt(r['model_p5'], lang)}–"
-            f"{fmt(r['model_p95'], lang)})"
+            f"{human(r['model_median'], unit, lang)} ({human(r['model_p5'], unit, lang)}–"
+            f"{human(r['model_p95'], unit, lang)})"
         )
+        said = f"{r['comparator'].removeprefix('ratio')} {human(r['value'], unit, lang)}"
         parts.append(
-            f"<tr><td>{_esc(r['text'])}</td><td>{band}</td>"
+            f"<tr><td>{_esc(r['text'])}</td><td>{_esc(said)}</td><td>{_esc(band)}</td>"
             f"<td>{fmt(100 * r['probability'], lang, 2)} %</td>"
             f'<td class="{r["verdict"]}">{_esc(r["verdict_label"])}</td>'
             f"<td>{_esc(r['reason'])}</td></tr>"
         )
     parts.append(f"</table><h2>{_esc(t('checks', lang))}</h2><table>")
     parts.append(
-        "<tr><th>ratio</th><th>claims</th><th>chain p50 (p5-p95)</th><th>verdict</th></tr>"
+        "<tr>"
+        + "".join(
+            f"<th>{_esc(t(k, lang))}</th>"
+            for k in ("implied_ratio", "claims_col", "chain_band", "verdict")
+        )
+        + "</tr>"
     )
     for c in checks:
         m = c["model_ratio"]
+        name = c["name_de"] if lang == "de" else c["name"]
+        unit = _esc(c["unit"])
         parts.append(
-            f"<tr><td>{_esc(c['name'])}</td><td>{fmt(c['claimed_ratio'], lang)} {_esc(c['unit'])}"
-            f"</td><td>{fmt(m['median'], lang)} ({fmt(m['p5'], lang)}–{fmt(m['p95'], lang)})</td>"
-            f'<td class="{c["verdict"]}">{_esc(c["verdict"])}</td></tr>'
+            f"<tr><td>{_esc(name)}</td><td>{fmt(c['claimed_ratio'], lang)} {unit}</td>"
+            f"<td>{fmt(m['median'], lang)} ({fmt(m['p5'], lang)}–{fmt(m['p95'], lang)}) {unit}"
+            f'</td><td class="{c["verdict"]}">{_esc(rc.WORDS[lang][c["verdict"]])}</td></tr>'
         )
     parts.append(f"</table><h2>{_esc(t('figures', lang))}</h2>")
     for name, svg in svgs.items():
         parts.append(f'<figure id="fig-{name}">{svg}<figcaption>{_esc(name)}</figcaption></figure>')
     parts.append(
-        f"<h2>{_esc(t('assumptions', lang))}</h2><table><tr><th>field</th><th>value</th></tr>"
+        f"<h2>{_esc(t('assumptions', lang))}</h2><table><tr>"
+        + "".join(f"<th>{_esc(t(k, lang))}</th>" for k in ("field", "distribution", "source"))
+        + "</tr>"
     )
     for path, dist, spec in uncertain_fields(scenario):
         params = ", ".join(f"{k}={fmt(v, lang)}" for k, v in dist.params)
         parts.append(
             f"<tr><td><code>{_esc('.'.join(path))}</code></td>"
-            f"<td>{_esc(dist.kind)}({_esc(params)}) {_esc(spec.unit)}</td></tr>"
+            f"<td>{_esc(dist.kind)}({_esc(params)}) {_esc(spec.unit)}</td>"
+            f"<td>{_esc(field_source(scenario, path))}</td></tr>"
         )
     parts.append("</table><ul>")
     for src in sorted({c.get("source", "") for c in rc.load_claims()} - {""}):
@@ -141,3 +158,23 @@ def _page(
     )
     parts.append("</ul></body></html>")
     return "\n".join(parts)
+
+
+def field_source(scenario: Scenario, path: tuple[str, ...]) -> str:
+    """Source of an assumption: the dashboard knob's source where it has one, else the
+    schema's description of the field (which names its source or rationale)."""
+    from aiinfra.dashboard import KNOBS
+
+    dotted = ".".join(path)
+    for knob in KNOBS:
+        if knob.path == dotted:
+            return knob.source
+    model: Any = type(scenario)
+    info = None
+    for part in path:
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return ""
+        info = fields[part]
+        model = info.annotation
+    return (info.description or "") if info is not None else ""

@@ -3,6 +3,7 @@ overrides, and error messages that name the field but never echo a file's conten
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
@@ -182,6 +183,20 @@ def _format_loc(loc: Sequence[Any]) -> str:
     return ".".join(str(p) if _safe_key(p) else "?" for p in loc) or "scenario"
 
 
+def _close_keys(loc: Sequence[Any]) -> list[str]:
+    """Allowed keys close to the unknown last key of ``loc`` (at most two)."""
+    model: Any = Scenario
+    for part in loc[:-1]:
+        info = getattr(model, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        model = info.annotation
+        if not isinstance(model, type):
+            return []
+    fields = list(getattr(model, "model_fields", {}))
+    return difflib.get_close_matches(str(loc[-1]), fields, n=2, cutoff=0.6)
+
+
 def _errors_from_validation(exc: ValidationError) -> list[tuple[str, str]]:
     out = []
     for err in exc.errors(include_url=False):
@@ -189,7 +204,13 @@ def _errors_from_validation(exc: ValidationError) -> list[tuple[str, str]]:
         kind = err["type"]
         given = err.get("input")
         if kind == "extra_forbidden":
-            msg = "unknown key (check the spelling; `aiinfra schema` lists allowed keys)"
+            near = _close_keys(err["loc"])
+            hint = (
+                f"did you mean {' or '.join(repr(k) for k in near)}?"
+                if near
+                else ("check the spelling; `aiinfra schema` lists allowed keys")
+            )
+            msg = f"unknown key ({hint})"
         elif kind == "missing":
             msg = "required field is missing"
         else:
@@ -212,7 +233,12 @@ def _source_data(source: str | Path | Mapping[str, Any] | Scenario) -> tuple[Any
     path = shipped[text] if text in shipped else Path(text)
     if not path.suffix and text not in shipped and not path.exists():
         names = ", ".join(sorted(shipped))
-        msg = f"no scenario file {text!r} and no shipped scenario of that name ({names})"
+        near = difflib.get_close_matches(text, list(shipped), n=1, cutoff=0.6)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        msg = (
+            f"no scenario file {text!r} and no shipped scenario of that name "
+            f"({hint}shipped: {names})"
+        )
         raise ScenarioError([("file", msg)])
     return _read_yaml(path), path
 

@@ -18,8 +18,10 @@ from aiinfra.errors import AiinfraError, ScenarioError
 from aiinfra.memory import keep_freed_memory
 from aiinfra.report.charts import Context, render_png
 from aiinfra.report.figures import FIGURES
+from aiinfra.report.i18n import fmt, human, t
 from aiinfra.results import MC_QUANTILES, netcdf_bytes, summary_table
 from aiinfra.scenario import load_scenario, parse_yaml, shipped_scenarios
+from aiinfra.variables import VARIABLES
 
 st.set_page_config(page_title="aiinfra", layout="wide")
 # reruns allocate the same arrays again: keep freed pages in the heap (1,000 draws: ~120 ->
@@ -61,6 +63,11 @@ def _scenario_from_upload(data: bytes):
     return load_scenario(raw if raw is not None else {})
 
 
+def _unit(claim: dict) -> str:
+    """Unit a claim's values read in ("1" for ratios of two years)."""
+    return "1" if claim["comparator"].startswith("ratio") else claim["unit"]
+
+
 def _default_name() -> str:
     args = sys.argv[1:]
     if "--scenario" in args and args.index("--scenario") + 1 < len(args):
@@ -70,14 +77,17 @@ def _default_name() -> str:
 
 with st.sidebar:
     st.title("aiinfra")
-    lang = st.radio("Language / Sprache", ["en", "de"], horizontal=True, key="lang")
+    lang = st.radio(t("ui_language", "en"), ["en", "de"], horizontal=True, key="lang")
     names = sorted(shipped_scenarios())
     default = _default_name()
     choice = st.selectbox(
-        "Scenario", names, index=names.index(default) if default in names else 0, key="scenario"
+        t("ui_scenario", lang),
+        names,
+        index=names.index(default) if default in names else 0,
+        key="scenario",
     )
-    upload = st.file_uploader("…or upload a scenario YAML", type=["yaml", "yml"], key="upload")
-    pasted = st.text_area("…or paste YAML", value="", height=80, key="pasted")
+    upload = st.file_uploader(t("ui_upload", lang), type=["yaml", "yml"], key="upload")
+    pasted = st.text_area(t("ui_paste", lang), value="", height=80, key="pasted")
     error = None
     try:
         if pasted.strip():
@@ -91,22 +101,25 @@ with st.sidebar:
         scenario = load_scenario(choice)
     if error is not None:
         lines = error.lines() if isinstance(error, ScenarioError) else [str(error)]
-        st.error("Invalid scenario:\n\n" + "\n\n".join(f"- {line}" for line in lines))
-    draws = st.number_input("Draws", 50, db.MAX_DASHBOARD_DRAWS, 1000, step=50, key="draws")
-    seed = st.number_input("Seed", 0, 2**31 - 1, 0, key="seed")
-    st.subheader("Assumptions")
+        st.error(t("ui_invalid", lang) + "\n\n" + "\n\n".join(f"- {line}" for line in lines))
+    draws = st.number_input(
+        t("ui_draws", lang), 50, db.MAX_DASHBOARD_DRAWS, 1000, step=50, key="draws"
+    )
+    seed = st.number_input(t("ui_seed", lang), 0, 2**31 - 1, 0, key="seed")
+    st.subheader(t("ui_assumptions", lang))
     knobs = {}
     for k in db.KNOBS:
         v = db.current_value(scenario, k.path)
         knobs[k.path] = st.slider(
-            f"{k.label} [{k.unit}]",
+            f"{k.title(lang)} [{k.unit}]",
             float(k.low),
             float(max(k.high, v)),
             float(v),
             key=f"knob:{k.path}",
-            help=f"{k.path} — source: {k.source}",
+            help=f"{k.path} — {t('ui_source', lang)}: {k.source}",
         )
-    compare_with = st.selectbox("Compare with", ["(none)", *names], key="compare")
+    none = t("ui_none", lang)
+    compare_with = st.selectbox(t("ui_compare_with", lang), [none, *names], key="compare")
 
 try:
     scenario, over = db.apply_knobs(scenario, knobs)
@@ -120,9 +133,18 @@ ctx = Context(ds=ds, lang=lang)
 st.header(f"{scenario.name}")
 cols = st.columns(len(db.HEADLINE_VARS))
 for col, row in zip(cols, db.headline(ds), strict=True):
-    col.metric(f"{row['variable']} {row['year']} ({row['unit']})", f"{row['median']:,.3g}")
+    col.metric(
+        f"{t('hl_' + row['variable'], lang)} {row['year']} ({row['unit']})",
+        fmt(row["median"], lang),
+        help=f"{row['variable']}: {VARIABLES[row['variable']].long_name}",
+    )
 
-tabs = st.tabs(["Overview", "Bottlenecks", "Segments", "Energy", "Sensitivity", "Compute"])
+tabs = st.tabs(
+    [
+        t(f"ui_tab_{k}", lang)
+        for k in ("overview", "bottlenecks", "segments", "energy", "sensitivity", "compute")
+    ]
+)
 with tabs[0]:
     from aiinfra import reconcile as rc
 
@@ -132,10 +154,17 @@ with tabs[0]:
         pd.DataFrame(
             [
                 {
-                    "claim": r["text"],
-                    "median": r["model_median"],
-                    "P": r["probability"],
-                    "verdict": r["verdict_label"],
+                    t("claim", lang): r["text"],
+                    t("seed_says", lang): r["comparator"].removeprefix("ratio")
+                    + " "
+                    + human(r["value"], _unit(r), lang),
+                    t("model_band", lang): (
+                        f"{human(r['model_median'], _unit(r), lang)} "
+                        f"({human(r['model_p5'], _unit(r), lang)}–"
+                        f"{human(r['model_p95'], _unit(r), lang)})"
+                    ),
+                    t("p_holds", lang): f"{fmt(100 * r['probability'], lang, 2)} %",
+                    t("verdict", lang): r["verdict_label"],
                 }
                 for r in rows
             ]
@@ -154,56 +183,84 @@ with tabs[0]:
         st.altair_chart(FIGURES[name].build(ctx), width="stretch")
 with tabs[1]:
     st.altair_chart(FIGURES["binding"].build(ctx), width="stretch")
-    lp_year = st.selectbox("LP year", [int(y) for y in ds["year"].values], index=4, key="lp_year")
+    lp_year = st.selectbox(
+        t("ui_lp_year", lang), [int(y) for y in ds["year"].values], index=4, key="lp_year"
+    )
     shadow = _shadow(text, int(lp_year))
     ctx.extras.update(shadow=shadow, shadow_year=int(lp_year))
     st.altair_chart(FIGURES["shadow_prices"].build(ctx), width="stretch")
-    st.dataframe(pd.DataFrame(shadow), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(shadow).rename(
+            columns={
+                "constraint": t("ui_constraint", lang),
+                "tokens_per_s": t("ui_tokens_per_s", lang),
+                "usd": t("ui_usd", lang),
+                "slack": t("ui_slack", lang),
+            }
+        ),
+        hide_index=True,
+    )
     sup = ds["xpus_supportable"].median("draw").to_pandas() / 1e6
     sup["desired"] = ds["shipments_desired"].median("draw").to_pandas() / 1e6
-    st.caption("XPUs supportable per layer vs desired (M/yr, median)")
+    st.caption(t("ui_supportable", lang))
     st.line_chart(sup)
 with tabs[2]:
     st.altair_chart(FIGURES["segments"].build(ctx), width="stretch")
     firms = ds["firm_revenue_usd"].sel(year=2027).median("draw").to_pandas() / 1e9
-    st.caption("Revenue by company 2027 (bn USD, median)")
+    st.caption(t("ui_firms", lang))
     st.bar_chart(firms.sort_values(ascending=False))
 with tabs[3]:
     st.altair_chart(FIGURES["f7_dc_capacity"].build(ctx), width="stretch")
     energy = pd.DataFrame(
         {
-            "AI": ds["ai_dc_energy_twh"].median("draw").to_pandas(),
-            "all data centres": ds["dc_energy_twh"].median("draw").to_pandas(),
+            t("ui_ai", lang): ds["ai_dc_energy_twh"].median("draw").to_pandas(),
+            t("ui_all_dc", lang): ds["dc_energy_twh"].median("draw").to_pandas(),
         }
     )
-    st.caption("Electricity (TWh/yr, median)")
+    st.caption(t("ui_electricity", lang))
     st.line_chart(energy)
-    st.caption("Power supply by source (GW, median)")
+    st.caption(t("ui_supply", lang))
     st.area_chart(ds["power_supply_mw"].median("draw").to_pandas() / 1e3)
-    st.caption("CO2 of AI data centres (Mt/yr, median)")
+    st.caption(t("ui_co2", lang))
     st.line_chart(ds["co2_t"].median("draw").to_pandas() / 1e6)
 with tabs[4]:
     from aiinfra.sensitivity import tornado
 
     out_var = st.selectbox(
-        "Output",
+        t("ui_output", lang),
         ["arr_usd", "shipments_total", "dc_capacity_mw", "capex_total_usd"],
         key="sens_var",
     )
-    year = st.selectbox("Year", [int(y) for y in ds["year"].values], index=7, key="sens_year")
+    year = st.selectbox(
+        t("ui_year", lang), [int(y) for y in ds["year"].values], index=7, key="sens_year"
+    )
     rows_t = tornado(scenario, out_var, int(year))
-    st.dataframe(pd.DataFrame(rows_t)[["field", "p10", "p90", "swing"]], hide_index=True)
+    unit = VARIABLES[out_var].units
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("field", lang): r["field"],
+                    "p10": fmt(r["p10"], lang),
+                    "p90": fmt(r["p90"], lang),
+                    t("ui_swing", lang): human(r["swing"], unit, lang),
+                }
+                for r in rows_t
+            ]
+        ),
+        hide_index=True,
+    )
 with tabs[5]:
     from aiinfra.catalogs import accelerators, architectures, get_accelerator, get_architecture
     from aiinfra.layers.compute import perf
 
     c1, c2, c3 = st.columns(3)
-    acc = c1.selectbox("Accelerator", list(accelerators()), index=2, key="perf_acc")
-    mod = c2.selectbox("Model", list(architectures()), index=1, key="perf_model")
-    dev = c3.number_input("Devices", 1, 1024, 8, key="perf_dev")
-    prec = c1.selectbox("Precision", ["fp8", "bf16", "fp4"], key="perf_prec")
-    n_in = c2.number_input("Input tokens", 1, 1_000_000, 294, key="perf_in")
-    n_out = c3.number_input("Output tokens", 1, 1_000_000, 294, key="perf_out")
+    acc = c1.selectbox(t("ui_accelerator", lang), list(accelerators()), index=2, key="perf_acc")
+    mod = c2.selectbox(t("ui_model", lang), list(architectures()), index=1, key="perf_model")
+    dev = c3.number_input(t("ui_devices", lang), 1, 1024, 8, key="perf_dev")
+    prec = c1.selectbox(t("ui_precision", lang), ["fp8", "bf16", "fp4"], key="perf_prec")
+    n_in = c2.number_input(t("ui_input_tokens", lang), 1, 1_000_000, 294, key="perf_in")
+    n_out = c3.number_input(t("ui_output_tokens", lang), 1, 1_000_000, 294, key="perf_out")
     try:
         res = perf(
             get_accelerator(acc),
@@ -217,10 +274,10 @@ with tabs[5]:
     except AiinfraError as exc:
         st.warning(str(exc))
 
-if compare_with != "(none)":
+if compare_with != none:
     other = _run(db.scenario_yaml(load_scenario(compare_with)), int(draws), int(seed))
     a, b = db.headline(ds), db.headline(other)
-    st.subheader(f"Compare: {scenario.name} vs {compare_with}")
+    st.subheader(f"{t('ui_compare', lang)}: {scenario.name} vs {compare_with}")
     st.dataframe(
         pd.DataFrame(
             [
@@ -229,7 +286,7 @@ if compare_with != "(none)":
                     "year": x["year"],
                     scenario.name: x["median"],
                     compare_with: y["median"],
-                    "difference": y["median"] - x["median"],
+                    t("ui_difference", lang): y["median"] - x["median"],
                 }
                 for x, y in zip(a, b, strict=True)
             ]
@@ -237,16 +294,16 @@ if compare_with != "(none)":
         hide_index=True,
     )
 
-st.subheader("Downloads")
+st.subheader(t("ui_downloads", lang))
 d1, d2, d3, d4 = st.columns(4)
-d1.download_button("Scenario YAML", text, file_name=f"{scenario.name}.yaml", key="dl_yaml")
+d1.download_button(t("ui_dl_yaml", lang), text, file_name=f"{scenario.name}.yaml", key="dl_yaml")
 rows_s = summary_table(ds, MC_QUANTILES)
 buf = io.StringIO()
 pd.DataFrame(rows_s).to_csv(buf, index=False)
-d2.download_button("Summary CSV", buf.getvalue(), file_name="summary.csv", key="dl_csv")
-d3.download_button("Results NetCDF", netcdf_bytes(ds), file_name="results.nc", key="dl_nc")
+d2.download_button(t("ui_dl_csv", lang), buf.getvalue(), file_name="summary.csv", key="dl_csv")
+d3.download_button(t("ui_dl_nc", lang), netcdf_bytes(ds), file_name="results.nc", key="dl_nc")
 d4.download_button(
-    "Shipments chart PNG",
+    t("ui_dl_png", lang),
     render_png(FIGURES["f2_shipments"].build(ctx), lang),
     file_name="shipments.png",
     key="dl_png",

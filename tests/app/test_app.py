@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import aiinfra
+from aiinfra import dashboard as db
 
 APP = str(Path(aiinfra.__file__).parent / "webapp" / "app.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,10 +44,24 @@ def test_app_starts_and_every_tab_renders(at):
 
 
 def test_slider_changes_headline(at):
-    before = _metric(at, "arr_usd")
+    # headline labels are the registry's long names with year and unit, not raw ids
+    assert any(m.label == "ARR of leading LLM providers 2030 (bn USD)" for m in at.metric)
+    before = _metric(at, "ARR of leading")
     at.slider(key="knob:demand.chat.intensity_growth").set_value(2.8).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert _metric(at, "arr_usd") != before
+    assert _metric(at, "ARR of leading") != before
+
+
+def test_german_mode_is_translated(at):
+    at.radio(key="lang").set_value("de").run()
+    assert not at.exception
+    assert [tab.label for tab in at.tabs][:2] == ["Überblick", "Engpässe"]
+    english = {"Scenario", "Draws", "Seed", "Assumptions", "Compare with", "LP year", "Output"}
+    english |= {f"{k.label} [{k.unit}]" for k in db.KNOBS}
+    labels = {w.label for w in (*at.selectbox, *at.number_input, *at.slider)}
+    labels |= {h.value for h in at.subheader}
+    assert not labels & english, labels & english
+    assert any(m.label.startswith("ARR der führenden") for m in at.metric)
 
 
 def test_invalid_yaml_shows_validation_message(at):

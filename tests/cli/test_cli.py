@@ -147,3 +147,41 @@ def test_serve_refuses_a_busy_port_before_printing_a_url():
     assert res.exit_code == 2
     assert f"port {port}" in res.output and "busy" in res.output
     assert "http://" not in res.output
+
+
+def test_did_you_mean_for_names_and_keys():
+    res = invoke("run", "basee", "--out", "/nonexistent-dir-never-created")
+    assert res.exit_code == 2 and "did you mean 'base'" in res.output
+    res = invoke("validate", "base", "--set", "demand.chat.users_grwoth=1")
+    assert res.exit_code == 2 and "did you mean 'users_growth'" in res.output
+
+
+def test_unit_errors_in_words():
+    res = invoke("validate", "base", "--set", "power.grid_capacity_2026=5 kW")
+    assert res.exit_code == 2
+    assert "'5 kW' is a power; this field needs a power added per year such as MW/year" in (
+        res.output
+    )
+    assert "[mass]" not in res.output
+
+
+def test_perf_fp4_needs_fp4_units():
+    res = invoke("perf", "-a", "H100-SXM", "-m", "llama-2-70b", "--precision", "fp4")
+    assert res.exit_code == 2
+    assert "H100-SXM has no fp4 units; it supports bf16, fp8" in res.output
+    res = invoke("perf", "-a", "MI300X", "-m", "llama-2-70b", "--precision", "fp4")
+    assert res.exit_code == 2
+    ok = invoke("perf", "-a", "B200", "-m", "llama-2-70b", "--precision", "fp4", "--json")
+    assert ok.exit_code == 0, ok.output
+
+
+def test_catalog_json_numbers_are_numbers():
+    rows = json.loads(invoke("catalog", "accelerators", "--json").output)
+    h100 = next(r for r in rows if r["name"] == "H100-SXM")
+    assert h100["tdp_w"] == 700 and h100["fp4_tflops"] is None
+    assert isinstance(h100["hbm_tbps"], float)
+
+
+def test_perf_table_has_units():
+    res = invoke("perf", "-a", "H100-SXM", "-m", "llama-2-70b")
+    assert res.exit_code == 0 and "unit" in res.output and "s per output token" in res.output

@@ -3,13 +3,14 @@
 import altair as alt
 
 from aiinfra.report.charts import HEIGHT, WIDTH, Context
-from aiinfra.report.i18n import t
+from aiinfra.report.i18n import category, t
 
 
 def build(ctx: Context):
     """Stacked bars of the binding-layer share by year."""
     df = ctx.ds["binding_share"].to_dataframe(name="share").reset_index()
     df = df[df["share"] > 0]
+    df["binding"] = [category(v, ctx.lang) for v in df["binding"]]
     return (
         alt.Chart(df)
         .mark_bar()

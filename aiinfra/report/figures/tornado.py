@@ -23,7 +23,7 @@ def build(ctx: Context):
                 sort=alt.EncodingSortField("swing", op="max", order="descending"),
                 title=None,
             ),
-            x=alt.X("swing:Q", title=t("tornado", ctx.lang)),
+            x=alt.X("swing:Q", title=t("swing_axis", ctx.lang)),
             color=alt.condition("datum.swing > 0", alt.value("#1f77b4"), alt.value("#d62728")),
         )
         .properties(width=WIDTH, height=HEIGHT, title=t("tornado", ctx.lang))
