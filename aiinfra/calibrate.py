@@ -130,3 +130,46 @@ def prior_posterior(
             }
         )
     return rows
+
+
+WEIGHTS_HEADER = "# aiinfra weights"
+
+
+def weights_csv(weights: np.ndarray, *, scenario: str, seed: int, draws: int) -> bytes:
+    """``weights.csv``: a header binding the weights to the scenario hash, seed and draws,
+    then ``draw,weight`` rows."""
+    head = f"{WEIGHTS_HEADER} scenario={scenario} seed={seed} draws={draws}\n"
+    rows = "".join(f"{i},{x:.10g}\n" for i, x in enumerate(weights))
+    return (head + "draw,weight\n" + rows).encode()
+
+
+def read_weights(path: Path) -> tuple[np.ndarray, dict[str, Any]]:
+    """Weights and their header (``scenario``, ``seed``, ``draws``) from ``weights.csv``.
+
+    Raises
+    ------
+    AiinfraError
+        Missing file, no aiinfra header, or rows that do not match it (the message
+        never echoes the file's content).
+    """
+    path = Path(path)
+    if not path.is_file():
+        msg = f"--weights: file not found: {path}"
+        raise AiinfraError(msg)
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    if not lines or not lines[0].startswith(WEIGHTS_HEADER):
+        msg = f"--weights: {path} is not a weights file written by `aiinfra calibrate`"
+        raise AiinfraError(msg)
+    meta: dict[str, Any] = {}
+    for item in lines[0].removeprefix(WEIGHTS_HEADER).split():
+        key, _, value = item.partition("=")
+        meta[key] = int(value) if value.isdigit() else value
+    try:
+        w = np.array([float(line.split(",")[1]) for line in lines[2:] if line.strip()])
+    except (IndexError, ValueError):
+        msg = f"--weights: {path} has malformed rows"
+        raise AiinfraError(msg) from None
+    if len(w) != meta.get("draws") or not np.all(np.isfinite(w)) or np.any(w < 0):
+        msg = f"--weights: {path} has {len(w)} rows for {meta.get('draws')} draws"
+        raise AiinfraError(msg)
+    return w, meta

@@ -125,8 +125,9 @@ def test_calibration_recovers_a_known_parameter(tmp_path):
 def test_calibrate_cli(tmp_path):
     res = CliRunner().invoke(app, ["calibrate", "--draws", "200", "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
-    w = np.loadtxt(tmp_path / "weights.csv", delimiter=",", skiprows=1)
+    w = np.loadtxt(tmp_path / "weights.csv", delimiter=",", skiprows=2)  # header, columns
     assert w.shape == (200, 2) and w[:, 1].sum() == pytest.approx(1.0)
+    assert (tmp_path / "weights.csv").read_text().startswith("# aiinfra weights scenario=")
     assert (tmp_path / "calibration.csv").read_text().startswith("quantity,prior_p5")
 
 

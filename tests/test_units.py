@@ -28,8 +28,8 @@ def test_conversion(value, unit, expected):
 @pytest.mark.parametrize(
     ("value", "unit", "match"),
     [
-        ("1.2 kW", "USD/Mtok", "expected something convertible to USD/Mtok"),
-        ("3 m", "W", "expected something convertible to W"),
+        ("1.2 kW", "USD/Mtok", "is a power; this field needs a price per million tokens"),
+        ("3 m", "W", "is a length; this field needs a power such as W"),
         ("banana", "W", "cannot parse"),
         ("", "W", "empty"),
         (float("nan"), "W", "not finite"),

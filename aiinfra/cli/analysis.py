@@ -11,8 +11,10 @@ import typer
 from rich.table import Table
 
 from aiinfra.cli.common import (
-    MAX_MC_DRAWS,
+    DEFAULT_DRAWS,
+    DrawsOpt,
     ForceOpt,
+    JsonOpt,
     ScenarioArg,
     SetOpt,
     WorkersOpt,
@@ -20,6 +22,7 @@ from aiinfra.cli.common import (
     _fail,
     _load,
     app,
+    draws_problem,
     err_console,
     handles_errors,
     out_console,
@@ -108,7 +111,7 @@ def sensitivity(
 @handles_errors
 def calibrate(
     scenario: ScenarioArg = "base",
-    draws: Annotated[int, typer.Option("--draws", help="Prior draws.")] = 2000,
+    draws: DrawsOpt = DEFAULT_DRAWS,
     seed: Annotated[int, typer.Option("--seed", help="Seed.")] = 0,
     history: Annotated[
         Path | None, typer.Option("--history", help="Observations CSV (default: shipped).")
@@ -117,6 +120,7 @@ def calibrate(
     workers: WorkersOpt = 1,
     sets: SetOpt = None,
     force: ForceOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Weight draws by the likelihood of history; write weights and prior vs posterior."""
     from aiinfra import calibrate as cal
@@ -124,8 +128,8 @@ def calibrate(
     from aiinfra.results import MC_QUANTILES, atomic_write_bytes, write_outputs
     from aiinfra.uncertainty import sample_parameters, uncertain_fields
 
-    if not 10 <= draws <= MAX_MC_DRAWS:
-        _fail([f"--draws: {draws} is not allowed; use 10 to {MAX_MC_DRAWS}"])
+    if problem := draws_problem(draws, least=10):
+        _fail([problem])
     if not 1 <= workers <= 64:
         _fail([f"--workers: {workers} is not allowed; use 1 to 64"])
     sc = _load(scenario, sets)
@@ -148,9 +152,11 @@ def calibrate(
                 )
         table_rows = cal.prior_posterior(samples, w)
         write_outputs(ds, out, quantiles=MC_QUANTILES, weights=w, workers=workers)
+        from aiinfra.scenario import scenario_hash
+
         atomic_write_bytes(
             out / "weights.csv",
-            ("draw,weight\n" + "".join(f"{i},{x:.10g}\n" for i, x in enumerate(w))).encode(),
+            cal.weights_csv(w, scenario=scenario_hash(sc), seed=seed, draws=draws),
         )
         cols = list(table_rows[0]) if table_rows else ["quantity"]
         lines = [",".join(cols)] + [
@@ -158,6 +164,23 @@ def calibrate(
             for r in table_rows
         ]
         atomic_write_bytes(out / "calibration.csv", ("\n".join(lines) + "\n").encode())
+        warning = cal.ess_warning(ess, draws)
+        if as_json:
+            payload = {
+                "scenario": sc.name,
+                "observations": len(obs),
+                "draws": draws,
+                "seed": seed,
+                "ess": ess,
+                "warning": warning,
+                "files": {
+                    "weights": str(out / "weights.csv"),
+                    "calibration": str(out / "calibration.csv"),
+                },
+                "rows": table_rows,
+            }
+            sys.stdout.write(json.dumps(payload) + "\n")
+            return
         table = Table(
             title=f"calibration: {len(obs)} observations, ESS {ess:,.0f} of {draws:,} draws"
         )
@@ -172,7 +195,6 @@ def calibrate(
                 f"{r['post_p5']:.3g}-{r['post_p95']:.3g}",
             )
         out_console.print(table)
-        warning = cal.ess_warning(ess, draws)
         if warning:
             err_console.print(f"warning: {warning}", markup=False)
         out_console.print(

@@ -35,9 +35,14 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 # In memory, a draw's outputs take ~35 kB (float64) and the NetCDF is rendered in memory
 # before it is written: 100,000 draws peak near 8 GB. `mc --store` streams to a Zarr
 # store instead (float32, lz4) and its memory does not grow with the draws.
-MAX_RUN_DRAWS = 50_000
-MAX_MC_DRAWS = 100_000
+# One rule for draws: every Monte Carlo command defaults to DEFAULT_DRAWS and takes up to
+# MAX_DRAWS in memory (~35 kB per draw, the NetCDF rendered in memory); `mc --store`
+# streams to a Zarr store and takes up to MAX_STORE_DRAWS. `run` is a point run unless
+# --draws is given.
+DEFAULT_DRAWS = 1_000
+MAX_DRAWS = 100_000
 MAX_STORE_DRAWS = 10_000_000
+DRAWS_RULE = f"1 to {MAX_DRAWS:,} in memory; `mc --store` up to {MAX_STORE_DRAWS:,}"
 MC_CHUNK = 2_000  # = montecarlo.DEFAULT_CHUNK (not imported: keeps `aiinfra --help` fast)
 HEADLINE_YEARS = (2023, 2025, 2027, 2030, 2035)
 
@@ -73,6 +78,22 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+DrawsOpt = Annotated[
+    int,
+    typer.Option("--draws", help=f"Monte Carlo draws (default {DEFAULT_DRAWS:,}; {DRAWS_RULE})."),
+]
+
+
+def draws_problem(draws: int, *, store: bool = False, least: int = 1) -> str | None:
+    """The one-line complaint about ``--draws`` under the one rule, or None."""
+    limit = MAX_STORE_DRAWS if store else MAX_DRAWS
+    if least <= draws <= limit:
+        return None
+    hint = "" if store else f" (up to {MAX_STORE_DRAWS:,} with `mc --store`)"
+    return f"--draws: {draws} is not allowed; use {least} to {limit:,}{hint}"
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Write into an existing non-aiinfra directory.")
 ]
@@ -102,4 +123,10 @@ def _fmt(x: float) -> str:
     return f"{x:.2f}"
 
 
-PrecisionOpt = Annotated[str, typer.Option("--precision", help="bf16, fp8 or fp4.")]
+PrecisionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--precision",
+        help="bf16, fp8 or fp4 (default: fp8 where the part has FP8 units, else bf16).",
+    ),
+]

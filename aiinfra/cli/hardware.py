@@ -59,7 +59,7 @@ def perf(
     output_tokens: Annotated[
         float, typer.Option("--output-tokens", help="Output tokens per request.")
     ] = 294.45,
-    precision: PrecisionOpt = "fp8",
+    precision: PrecisionOpt = None,
     mode: Annotated[str, typer.Option("--mode", help="infer or train.")] = "infer",
     tokens: Annotated[
         float, typer.Option("--tokens", help="Training tokens (--mode train).")
@@ -72,7 +72,7 @@ def perf(
     from aiinfra.validation import DEFAULTS
 
     problems = []
-    if precision not in compute.BYTES_PER_PARAM:
+    if precision is not None and precision not in compute.BYTES_PER_PARAM:
         problems.append(f"--precision: {precision!r} is not allowed; use bf16, fp8 or fp4")
     if mode not in ("infer", "train"):
         problems.append(f"--mode: {mode!r} is not allowed; use infer or train")
@@ -94,6 +94,8 @@ def perf(
         _fail(problems)
     acc = get_accelerator(accelerator)
     arch = get_architecture(model)
+    if precision is None:
+        precision = "fp8" if "fp8" in acc.native else "bf16"
     if precision not in acc.native:
         _fail(
             [

@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from aiinfra.cli.common import (
-    MAX_MC_DRAWS,
+    DEFAULT_DRAWS,
+    DRAWS_RULE,
+    DrawsOpt,
     ForceOpt,
     ScenarioArg,
     SetOpt,
@@ -20,17 +21,43 @@ from aiinfra.cli.common import (
     _fail,
     _load,
     app,
+    draws_problem,
     handles_errors,
     out_console,
 )
+
+
+def check_weights(meta: dict, scenario, draws: int, seed: int) -> str | None:
+    """Why weights from ``meta`` do not belong to this run, or None."""
+    from aiinfra.scenario import scenario_hash
+
+    want = {"scenario": scenario_hash(scenario), "draws": draws, "seed": seed}
+    wrong = [k for k, v in want.items() if meta.get(k) != v]
+    if not wrong:
+        return None
+    made = ", ".join(f"{k} {meta.get(k)}" for k in wrong)
+    this = ", ".join(f"{k} {want[k]}" for k in wrong)
+    return (
+        f"these weights were made for {made}, this run has {this}; run `aiinfra calibrate` "
+        "with the same scenario, --set, --draws and --seed"
+    )
 
 
 @app.command()
 @handles_errors
 def reconcile(
     scenario: ScenarioArg = "base",
-    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws.")] = 500,
-    seed: Annotated[int, typer.Option("--seed", help="Seed.")] = 0,
+    draws: Annotated[
+        int | None,
+        typer.Option(
+            "--draws",
+            help=f"Monte Carlo draws (default: those of --weights, else {DEFAULT_DRAWS:,}; "
+            f"{DRAWS_RULE}).",
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed (default: that of --weights, else 0).")
+    ] = None,
     claims: Annotated[
         Path | None, typer.Option("--claims", help="Claims YAML (default: the seed's seven).")
     ] = None,
@@ -45,19 +72,24 @@ def reconcile(
     from aiinfra import reconcile as rc
     from aiinfra.montecarlo import run_mc
 
-    if not 1 <= draws <= MAX_MC_DRAWS:
-        _fail([f"--draws: {draws} is not allowed; use 1 to {MAX_MC_DRAWS}"])
     if lang not in ("en", "de"):
         _fail([f"--lang: {lang!r} is not allowed; use en or de"])
     items = rc.load_claims(claims)
     sc = _load(scenario, sets)
     w = None
     if weights is not None:
-        if not weights.exists():
-            _fail([f"--weights: file not found: {weights}"])
-        w = np.loadtxt(weights, delimiter=",", skiprows=1, ndmin=2)[:, 1]
-        if w.shape[0] != draws:
-            _fail([f"--weights: {w.shape[0]} weights for {draws} draws; use the same --draws"])
+        from aiinfra.calibrate import read_weights
+
+        w, meta = read_weights(weights)
+        draws = meta["draws"] if draws is None else draws
+        seed = meta["seed"] if seed is None else seed
+        mismatch = check_weights(meta, sc, draws, seed)
+        if mismatch:
+            _fail([f"--weights: {mismatch}"])
+    draws = DEFAULT_DRAWS if draws is None else draws
+    seed = 0 if seed is None else seed
+    if problem := draws_problem(draws):
+        _fail([problem])
     ds = run_mc(sc, draws, seed=seed)
     rows = rc.evaluate_claims(ds, items, w, lang)
     checks = rc.cross_checks(ds, items)
@@ -109,7 +141,7 @@ def report(
     scenario: ScenarioArg = "base",
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out/report"),
     lang: Annotated[str, typer.Option("--lang", help="en or de.")] = "en",
-    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws.")] = 200,
+    draws: DrawsOpt = DEFAULT_DRAWS,
     seed: Annotated[int, typer.Option("--seed", help="Seed.")] = 0,
     sets: SetOpt = None,
     force: ForceOpt = False,
@@ -119,8 +151,8 @@ def report(
 
     if lang not in ("en", "de"):
         _fail([f"--lang: {lang!r} is not allowed; use en or de"])
-    if not 2 <= draws <= MAX_MC_DRAWS:
-        _fail([f"--draws: {draws} is not allowed; use 2 to {MAX_MC_DRAWS}"])
+    if problem := draws_problem(draws, least=2):
+        _fail([problem])
     sc = _load(scenario, sets)
     with _claim_out(out, force):
         paths = build_report(sc, out, lang=lang, draws=draws, seed=seed)

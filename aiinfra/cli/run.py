@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,12 +13,13 @@ import typer
 from rich.table import Table
 
 from aiinfra.cli.common import (
+    DEFAULT_DRAWS,
+    DRAWS_RULE,
     HEADLINE_YEARS,
-    MAX_MC_DRAWS,
-    MAX_RUN_DRAWS,
-    MAX_STORE_DRAWS,
     MC_CHUNK,
+    DrawsOpt,
     ForceOpt,
+    JsonOpt,
     ScenarioArg,
     SetOpt,
     WorkersOpt,
@@ -26,6 +28,7 @@ from aiinfra.cli.common import (
     _fmt,
     _load,
     app,
+    draws_problem,
     err_console,
     handles_errors,
     out_console,
@@ -37,17 +40,21 @@ from aiinfra.cli.common import (
 def run(
     scenario: ScenarioArg = "base",
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
-    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws (1 = point run).")] = 1,
+    draws: Annotated[
+        int,
+        typer.Option("--draws", help=f"Monte Carlo draws (default 1: a point run; {DRAWS_RULE})."),
+    ] = 1,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random generator.")] = 0,
     sets: SetOpt = None,
     force: ForceOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Run a scenario; write results.nc and summary.csv; print headline numbers."""
     from aiinfra.chain import Chain
     from aiinfra.results import write_outputs
 
-    if not 1 <= draws <= MAX_RUN_DRAWS:
-        _fail([f"--draws: {draws} is not allowed; use 1 to {MAX_RUN_DRAWS}"])
+    if problem := draws_problem(draws):
+        _fail([problem])
     if seed < 0:
         _fail([f"--seed: {seed} is not allowed; use a non-negative integer"])
     sc = _load(scenario, sets)
@@ -59,23 +66,15 @@ def run(
 
             ds = run_mc(sc, draws, seed=seed)
         paths = write_outputs(ds, out)
-        _print_headline(ds)
-        out_console.print(f"wrote {paths['results']} and {paths['summary']}")
+        _report(ds, paths, as_json)
 
 
-def _print_headline(ds) -> None:
+def headline_rows(ds) -> list[dict]:
+    """Headline variables by year: median, p5 and p95 in their display unit."""
     from aiinfra.variables import HEADLINE
 
-    years = [y for y in HEADLINE_YEARS if y in ds["year"].values]
-    draws = ds.sizes["draw"]
-    title = f"{ds.attrs.get('scenario', '')}: " + (
-        "point run" if draws == 1 else f"median and p5-p95 of {draws} draws"
-    )
-    table = Table(title=title)
-    table.add_column("variable", no_wrap=True)
-    table.add_column("unit", no_wrap=True)
-    for y in years:
-        table.add_column(str(y), justify="right")
+    years = [int(y) for y in HEADLINE_YEARS if y in ds["year"].values]
+    rows = []
     for name, scale, unit in HEADLINE:
         if name not in ds:
             continue
@@ -83,23 +82,58 @@ def _print_headline(ds) -> None:
         extra = [d for d in da.dims if d not in ("draw", "year")]
         if extra:
             da = da.sum(extra)
-        cells = []
         for y in years:
-            v = da.sel(year=y).values * scale
-            if draws == 1:
-                cells.append(_fmt(float(v[0])))
-            else:
-                lo, med, hi = np.quantile(v, [0.05, 0.5, 0.95])
-                cells.append(f"{_fmt(med)}\n[dim]{_fmt(lo)}-{_fmt(hi)}[/dim]")
-        table.add_row(name, unit, *cells)
+            lo, med, hi = np.quantile(da.sel(year=y).values * scale, [0.05, 0.5, 0.95])
+            rows.append(
+                {"variable": name, "unit": unit, "year": y, "p50": med, "p5": lo, "p95": hi}
+            )
+    return rows
+
+
+def _report(ds, paths: dict, as_json: bool) -> None:
+    """Print the headline table (or one JSON object) and the files written."""
+    rows = headline_rows(ds)
+    files = {k: str(v) for k, v in paths.items()}
+    draws = ds.sizes["draw"]
+    if as_json:
+        payload = {
+            "scenario": ds.attrs.get("scenario", ""),
+            "draws": draws,
+            "seed": ds.attrs.get("seed", 0),
+            "files": files,
+            "headline": rows,
+        }
+        sys.stdout.write(json.dumps(payload) + "\n")
+        return
+    years = sorted({r["year"] for r in rows})
+    title = f"{ds.attrs.get('scenario', '')}: " + (
+        "point run" if draws == 1 else f"median and p5-p95 of {draws:,} draws"
+    )
+    table = Table(title=title)
+    table.add_column("variable", no_wrap=True)
+    table.add_column("unit", no_wrap=True)
+    for y in years:
+        table.add_column(str(y), justify="right")
+    by_var: dict[str, list[dict]] = {}
+    for r in rows:
+        by_var.setdefault(r["variable"], []).append(r)
+    for name, cells in by_var.items():
+        shown = [
+            _fmt(c["p50"])
+            if draws == 1
+            else f"{_fmt(c['p50'])}\n[dim]{_fmt(c['p5'])}-{_fmt(c['p95'])}[/dim]"
+            for c in cells
+        ]
+        table.add_row(name, cells[0]["unit"], *shown)
     out_console.print(table)
+    out_console.print(f"wrote {files['results']} and {files['summary']}")
 
 
 @app.command()
 @handles_errors
 def mc(
     scenario: ScenarioArg = "base",
-    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws.")] = 1000,
+    draws: DrawsOpt = DEFAULT_DRAWS,
     seed: Annotated[int, typer.Option("--seed", help="Master seed.")] = 0,
     sampler: Annotated[str, typer.Option("--sampler", help="lhs, sobol or random.")] = "lhs",
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
@@ -132,6 +166,7 @@ def mc(
     ] = None,
     sets: SetOpt = None,
     force: ForceOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Monte Carlo over every distribution; summary with p5/p25/p50/p75/p95."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -141,10 +176,8 @@ def mc(
     from aiinfra.results import MC_QUANTILES, write_outputs
 
     problems = []
-    limit = MAX_STORE_DRAWS if store else MAX_MC_DRAWS
-    if not 1 <= draws <= limit:
-        hint = "" if store else f" (up to {MAX_STORE_DRAWS:,} with --store)"
-        problems.append(f"--draws: {draws} is not allowed; use 1 to {limit}{hint}")
+    if problem := draws_problem(draws, store=store):
+        problems.append(problem)
     if sampler not in ("lhs", "sobol", "random"):
         problems.append(f"--sampler: {sampler!r} is not allowed; use lhs, sobol or random")
     if not 1 <= workers <= 64:
@@ -200,5 +233,4 @@ def mc(
                 paths = write_outputs(
                     ds, out, quantiles=MC_QUANTILES, store=zarr_path, workers=workers
                 )
-        _print_headline(ds)
-        out_console.print(f"wrote {paths['results']} and {paths['summary']}")
+        _report(ds, paths, as_json)

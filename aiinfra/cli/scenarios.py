@@ -11,6 +11,7 @@ from rich.table import Table
 
 from aiinfra.cli.common import (
     HEADLINE_YEARS,
+    JsonOpt,
     ScenarioArg,
     SetOpt,
     _fmt,
@@ -53,9 +54,17 @@ def variables(
 
 @app.command()
 @handles_errors
-def scenarios() -> None:
+def scenarios(as_json: JsonOpt = False) -> None:
     """List shipped scenarios with their one-line narratives."""
     from aiinfra.scenario import load_scenario, shipped_scenarios
+
+    if as_json:
+        items = [
+            {"name": name, "narrative": load_scenario(name).description.split(". ")[0].strip()}
+            for name in sorted(shipped_scenarios())
+        ]
+        sys.stdout.write(json.dumps(items) + "\n")
+        return
 
     table = Table(title="shipped scenarios")
     table.add_column("name")

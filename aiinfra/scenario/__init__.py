@@ -24,6 +24,7 @@ from aiinfra.scenario.loading import (
     parse_override,
     parse_yaml,
     raw_scenario,
+    scenario_hash,
     scenario_json_schema,
     shipped_scenarios,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "parse_override",
     "parse_yaml",
     "raw_scenario",
+    "scenario_hash",
     "scenario_json_schema",
     "shipped_scenarios",
 ]

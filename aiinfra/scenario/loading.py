@@ -409,3 +409,12 @@ def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             out[key] = v
     return out
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """Short SHA-256 of a validated scenario's content (binds derived files to it)."""
+    import hashlib
+    import json
+
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -185,3 +185,50 @@ def test_catalog_json_numbers_are_numbers():
 def test_perf_table_has_units():
     res = invoke("perf", "-a", "H100-SXM", "-m", "llama-2-70b")
     assert res.exit_code == 0 and "unit" in res.output and "s per output token" in res.output
+
+
+@pytest.mark.parametrize("command", ["run", "mc"])
+def test_json_of_run_and_mc(tmp_path, command):
+    args = [command, "--out", str(tmp_path / "o"), "--json"]
+    if command == "mc":
+        args += ["--draws", "40"]
+    res = invoke(*args)
+    assert res.exit_code == 0, res.output
+    payload = json.loads(res.output)
+    assert payload["scenario"] == "base" and payload["files"]["summary"].endswith("summary.csv")
+    assert {r["variable"] for r in payload["headline"]} >= {"arr_usd", "shipments_total"}
+
+
+def test_json_of_scenarios():
+    items = json.loads(invoke("scenarios", "--json").output)
+    assert {"base", "power-constrained"} <= {i["name"] for i in items}
+
+
+def test_calibrate_then_reconcile_out_of_the_box(tmp_path):
+    # one draws default for every Monte Carlo command, weights bound to scenario/seed/draws
+    out = tmp_path / "cal"
+    res = invoke("calibrate", "--draws", "60", "--out", str(out), "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["draws"] == 60
+    weights = str(out / "weights.csv")
+    ok = invoke("reconcile", "--weights", weights, "--json")  # draws and seed from the file
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["draws"] == 60 and json.loads(ok.output)["weighted"]
+    for extra, word in (
+        (["--seed", "4"], "seed"),
+        (["--draws", "61"], "draws"),
+        (["--set", "fleet.lifetime_years=4"], "scenario"),
+    ):
+        bad = invoke("reconcile", "--weights", weights, *extra)
+        assert bad.exit_code == 2 and f"made for {word}" in bad.output, bad.output
+
+
+def test_one_draws_rule_in_help():
+    from aiinfra.cli.common import DEFAULT_DRAWS, MAX_DRAWS
+
+    for command in ("run", "mc", "reconcile", "report", "calibrate"):
+        text = " ".join(invoke(command, "--help").output.split())
+        assert f"1 to {MAX_DRAWS:,} in memory" in text, command
+    assert f"default {DEFAULT_DRAWS:,}" in " ".join(invoke("mc", "--help").output.split())
+    res = invoke("run", "--draws", str(MAX_DRAWS + 1))
+    assert res.exit_code == 2 and f"1 to {MAX_DRAWS:,}" in res.output
