@@ -18,6 +18,10 @@ from aiinfra.errors import AiinfraError
 from aiinfra.scenario import Scenario
 from aiinfra.uncertainty import parameters_from_design, uncertain_fields
 
+# Sobol base sample: doubled from N_START until the indices are stable (at most N_MAX)
+N_START = 256
+N_MAX = 4096
+
 __all__ = ["output_values", "scenario_sobol", "sobol_indices", "tornado"]
 
 
@@ -128,15 +132,18 @@ def scenario_sobol(
     output: str,
     year: int,
     *,
-    n: int = 256,
+    n: int | None = None,
     seed: int = 0,
     category: str | None = None,
     workers: int = 1,
+    n_max: int = N_MAX,
 ) -> dict[str, Any]:
     """Sobol indices of one output and year over every distribution of a scenario.
 
-    The model evaluations run in chunks of draws (on ``workers`` forked
-    processes), so ~100k evaluations need no more memory than one chunk each.
+    ``n`` (a power of two) fixes the base sample; ``None`` picks it by a convergence
+    check (:func:`converged`). The model evaluations run in chunks of draws (on
+    ``workers`` forked processes), so ~100k evaluations need no more memory than one
+    chunk each.
     """
     from aiinfra.chain import Chain
     from aiinfra.montecarlo import map_chunks
@@ -154,7 +161,43 @@ def scenario_sobol(
         values(chain.compute(params=slice_parameters(params, 0, 1)))  # bad names fail here
         return map_chunks(chain, params, values, u.shape[0], workers=workers)
 
-    return sobol_indices(model, names, n=n, seed=seed)
+    if n is not None:
+        return _flag_s1_above_st(sobol_indices(model, names, n=n, seed=seed))
+    return converged(lambda m: sobol_indices(model, names, n=m, seed=seed), n_max=n_max)
+
+
+def converged(
+    indices_at: Callable[[int], dict[str, Any]], n_start: int = N_START, n_max: int = N_MAX
+) -> dict[str, Any]:
+    """Sobol indices at the smallest base sample ``n`` (doubling from ``n_start``) at which
+    every S1 and ST moved by less than its 95 % confidence half-width since ``n / 2``.
+
+    Adds ``n``, ``converged`` (False when ``n_max`` was reached first), ``history``
+    (``[n, largest change]`` per step) and ``s1_above_st`` (see :func:`_flag_s1_above_st`).
+    """
+    prev = indices_at(n_start)
+    history = [[n_start, None]]
+    n, done = n_start, False
+    while n < n_max:
+        n *= 2
+        cur = indices_at(n)
+        change = np.maximum(np.abs(cur["S1"] - prev["S1"]), np.abs(cur["ST"] - prev["ST"]))
+        width = np.minimum(cur["S1_conf"], cur["ST_conf"])
+        history.append([n, float(change.max(initial=0.0))])
+        prev = cur
+        if np.all(change <= np.maximum(width, 1e-3)):
+            done = True
+            break
+    return {**_flag_s1_above_st(prev), "n": n, "converged": done, "history": history}
+
+
+def _flag_s1_above_st(res: dict[str, Any]) -> dict[str, Any]:
+    """Names whose first-order index exceeds the total beyond both intervals (S1 <= ST
+    must hold; larger gaps mean too few samples)."""
+    gap = res["S1"] - res["ST"]
+    tol = np.hypot(res["S1_conf"], res["ST_conf"])
+    bad = [name for name, g, w in zip(res["names"], gap, tol, strict=True) if g > w]
+    return {**res, "s1_above_st": bad}
 
 
 def tornado(

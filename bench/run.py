@@ -7,7 +7,9 @@ and peak memory; (b) the same work as a Python loop of single-draw runs (on a su
 scaled) and the ratio to the vectorised chain in one process; (c) Sobol analysis of one
 output with ~100k model evaluations; (d) memory per draw; (e) a 1,000-draw rerun after
 changing one parameter (what the dashboard needs). Every timed run of (a) is a fresh
-Python process, so its peak memory is its own. `--quick` skips the 1M-draw run.
+Python process, so its peak memory is its own. (f) The CLI commands as a user types
+them, end to end in fresh processes, with the peak memory of the whole process tree
+(bench/e2e.py). `--quick` skips the 1M-draw runs.
 """
 
 from __future__ import annotations
@@ -163,6 +165,13 @@ def main() -> None:
         times.append(secs)
     results["rerun_1000"] = {"seconds": float(np.median(times[1:])), "all_seconds": times}
     print(f"1,000-draw rerun after one change: {np.median(times[1:]) * 1e3:.0f} ms (median)")
+    # (f) what users run: the commands end to end
+    sys.path.insert(0, str(HERE))
+    from e2e import run_all
+
+    print("end to end (fresh process each, wall clock, peak PSS of the process tree):")
+    results["end_to_end"] = run_all(quick)
+    results["date"] = time.strftime("%Y-%m-%d")
     path = HERE / "results.json"
     path.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {path}")

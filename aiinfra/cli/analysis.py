@@ -39,7 +39,14 @@ def sensitivity(
         str | None, typer.Option("--category", help="Category (default: sum over them).")
     ] = None,
     method: Annotated[str, typer.Option("--method", help="sobol or tornado.")] = "sobol",
-    n: Annotated[int, typer.Option("--n", help="Sobol base sample (power of two).")] = 256,
+    n: Annotated[
+        int | None,
+        typer.Option(
+            "--n",
+            help="Sobol base sample (power of two); default: doubled from 256 until every "
+            "index moves less than its confidence interval (at most 4096).",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed.")] = 0,
     workers: WorkersOpt = 1,
     sets: SetOpt = None,
@@ -50,7 +57,7 @@ def sensitivity(
 
     if method not in ("sobol", "tornado"):
         _fail([f"--method: {method!r} is not allowed; use sobol or tornado"])
-    if n < 8 or n > 65536 or n & (n - 1):
+    if n is not None and (n < 8 or n > 65536 or n & (n - 1)):
         _fail([f"--n: {n} is not allowed; use a power of two from 8 to 65536"])
     if not 1 <= workers <= 64:
         _fail([f"--workers: {workers} is not allowed; use 1 to 64"])
@@ -93,8 +100,32 @@ def sensitivity(
         ),
         key=lambda r: -r["ST"],
     )
+    notes = []
+    if "converged" in res:
+        notes.append(
+            f"base sample n = {res['n']:,}: "
+            + (
+                "indices stable within their confidence intervals since n/2"
+                if res["converged"]
+                else "NOT converged at the largest n; pass a larger --n"
+            )
+        )
+    if res["s1_above_st"]:
+        notes.append(
+            "first-order above total beyond the intervals (too few samples): "
+            + ", ".join(res["s1_above_st"])
+        )
     if as_json:
-        payload = {"output": output, "year": year, "evaluations": res["evaluations"], "rows": rows}
+        payload = {
+            "output": output,
+            "year": year,
+            "evaluations": res["evaluations"],
+            "n": res.get("n", n),
+            "converged": res.get("converged"),
+            "history": res.get("history"),
+            "s1_above_st": res["s1_above_st"],
+            "rows": rows,
+        }
         sys.stdout.write(json.dumps(payload) + "\n")
         return
     table = Table(title=f"Sobol indices: {output} in {year} ({res['evaluations']:,} runs)")
@@ -105,6 +136,8 @@ def sensitivity(
             r["field"], f"{r['S1']:.3f} ± {r['S1_conf']:.3f}", f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"
         )
     out_console.print(table)
+    for note in notes:
+        err_console.print(f"note: {note}", markup=False)
 
 
 @app.command()

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.table import Table
 
@@ -71,6 +70,8 @@ def run(
 
 def headline_rows(ds) -> list[dict]:
     """Headline variables by year: median, p5 and p95 in their display unit."""
+    import numpy as np
+
     from aiinfra.variables import HEADLINE
 
     years = [int(y) for y in HEADLINE_YEARS if y in ds["year"].values]

@@ -232,3 +232,15 @@ def test_one_draws_rule_in_help():
     assert f"default {DEFAULT_DRAWS:,}" in " ".join(invoke("mc", "--help").output.split())
     res = invoke("run", "--draws", str(MAX_DRAWS + 1))
     assert res.exit_code == 2 and f"1 to {MAX_DRAWS:,}" in res.output
+
+
+def test_cli_start_up_imports_no_heavy_library():
+    # `aiinfra --help` must stay fast: heavy libraries load only in the commands using them
+    code = (
+        "import sys, aiinfra.cli; "
+        "heavy = {'xarray', 'scipy', 'pandas', 'dask', 'streamlit', 'altair', 'SALib', 'pint'}; "
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "[]", res.stdout
