@@ -103,7 +103,7 @@ def reconcile(
         }
         sys.stdout.write(json.dumps(payload) + "\n")
         return
-    from aiinfra.report.i18n import fmt, human, t
+    from aiinfra.report.i18n import claim_cells, fmt, t
 
     table = Table(
         title=f"{sc.name}: {t('reconciliation', lang)} ({fmt(draws, lang)} {t('draws', lang)})"
@@ -111,15 +111,8 @@ def reconcile(
     for key in ("claim", "seed_says", "model_band", "p_holds", "verdict"):
         table.add_column(t(key, lang), justify="left" if key in ("claim", "verdict") else "right")
     for r in rows:
-        unit = "1" if r["comparator"].startswith("ratio") else r["unit"]
-        band = (
-            f"{human(r['model_median'], unit, lang)} "
-            f"({human(r['model_p5'], unit, lang)}–{human(r['model_p95'], unit, lang)})"
-        )
-        said = f"{r['comparator'].removeprefix('ratio')} {human(r['value'], unit, lang)}"
-        table.add_row(
-            r["text"], said, band, f"{fmt(100 * r['probability'], lang, 2)} %", r["verdict_label"]
-        )
+        cells = claim_cells(r, lang)
+        table.add_row(r["text"], cells["said"], cells["band"], cells["p"], r["verdict_label"])
     out_console.print(table)
     t2 = Table(title=t("cross_checks", lang))
     for key in ("implied_ratio", "claims_col", "chain_band", "verdict"):

@@ -9,7 +9,7 @@ from typing import Any
 from aiinfra import reconcile as rc
 from aiinfra.report.charts import Context, render_png, render_svg
 from aiinfra.report.figures import FIGURES
-from aiinfra.report.i18n import fmt, human, t
+from aiinfra.report.i18n import claim_cells, fmt, t
 from aiinfra.results import MARKER, atomic_write_bytes
 from aiinfra.scenario import Scenario
 from aiinfra.uncertainty import uncertain_fields
@@ -104,15 +104,10 @@ def _page(
         + "</tr>",
     ]
     for r in rows:
-        unit = "1" if r["comparator"].startswith("ratio") else r["unit"]
-        band = (
-            f"{human(r['model_median'], unit, lang)} ({human(r['model_p5'], unit, lang)}–"
-            f"{human(r['model_p95'], unit, lang)})"
-        )
-        said = f"{r['comparator'].removeprefix('ratio')} {human(r['value'], unit, lang)}"
+        cells = claim_cells(r, lang)
         parts.append(
-            f"<tr><td>{_esc(r['text'])}</td><td>{_esc(said)}</td><td>{_esc(band)}</td>"
-            f"<td>{fmt(100 * r['probability'], lang, 2)} %</td>"
+            f"<tr><td>{_esc(r['text'])}</td><td>{_esc(cells['said'])}</td>"
+            f"<td>{_esc(cells['band'])}</td><td>{cells['p']}</td>"
             f'<td class="{r["verdict"]}">{_esc(r["verdict_label"])}</td>'
             f"<td>{_esc(r['reason'])}</td></tr>"
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "LOCALES", "category", "fmt", "human", "t"]
+__all__ = ["LABELS", "LOCALES", "category", "claim_cells", "fmt", "human", "t"]
 
 LOCALES = {"en": "en-US", "de": "de-DE"}
 
@@ -259,3 +259,18 @@ def human(x: float, unit: str, lang: str = "en", digits: int = 3) -> str:
     number = fmt(x / scale, lang, digits)
     sep = "" if words.startswith("/") else " "
     return " ".join(p for p in (number, name) if p) + (sep + words if words else "")
+
+
+def claim_cells(row: dict, lang: str) -> dict[str, str]:
+    """What the seed says, the model's p50 (p5–p95) and P(holds) of one evaluated claim
+    (:func:`aiinfra.reconcile.evaluate_claims`), in the claim's unit ("1" for ratios)."""
+    unit = "1" if row["comparator"].startswith("ratio") else row["unit"]
+    band = (
+        f"{human(row['model_median'], unit, lang)} "
+        f"({human(row['model_p5'], unit, lang)}–{human(row['model_p95'], unit, lang)})"
+    )
+    return {
+        "said": f"{row['comparator'].removeprefix('ratio')} {human(row['value'], unit, lang)}",
+        "band": band,
+        "p": f"{fmt(100 * row['probability'], lang, 2)} %",
+    }

@@ -18,7 +18,7 @@ from aiinfra.errors import AiinfraError, ScenarioError
 from aiinfra.memory import keep_freed_memory
 from aiinfra.report.charts import Context, render_png
 from aiinfra.report.figures import FIGURES
-from aiinfra.report.i18n import fmt, human, t
+from aiinfra.report.i18n import claim_cells, fmt, human, t
 from aiinfra.results import MC_QUANTILES, netcdf_bytes, summary_table
 from aiinfra.scenario import load_scenario, parse_yaml, shipped_scenarios
 from aiinfra.variables import VARIABLES
@@ -61,11 +61,6 @@ def _scenario_from_upload(data: bytes):
         raise ScenarioError([("file", "upload is not UTF-8 text")]) from None
     raw = parse_yaml(text, "upload")
     return load_scenario(raw if raw is not None else {})
-
-
-def _unit(claim: dict) -> str:
-    """Unit a claim's values read in ("1" for ratios of two years)."""
-    return "1" if claim["comparator"].startswith("ratio") else claim["unit"]
 
 
 def _default_name() -> str:
@@ -155,18 +150,12 @@ with tabs[0]:
             [
                 {
                     t("claim", lang): r["text"],
-                    t("seed_says", lang): r["comparator"].removeprefix("ratio")
-                    + " "
-                    + human(r["value"], _unit(r), lang),
-                    t("model_band", lang): (
-                        f"{human(r['model_median'], _unit(r), lang)} "
-                        f"({human(r['model_p5'], _unit(r), lang)}–"
-                        f"{human(r['model_p95'], _unit(r), lang)})"
-                    ),
-                    t("p_holds", lang): f"{fmt(100 * r['probability'], lang, 2)} %",
+                    t("seed_says", lang): c["said"],
+                    t("model_band", lang): c["band"],
+                    t("p_holds", lang): c["p"],
                     t("verdict", lang): r["verdict_label"],
                 }
-                for r in rows
+                for r, c in ((r, claim_cells(r, lang)) for r in rows)
             ]
         ),
         hide_index=True,
