@@ -30,7 +30,7 @@ import contextlib
 import mmap
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +43,7 @@ from aiinfra.chain import Chain, binding_share
 from aiinfra.forking import STATE, forked_pool
 from aiinfra.memory import keep_freed_memory, no_hugepages, set_numpy_hugepages
 from aiinfra.scenario import Scenario
+from aiinfra.sketch import Sketch, sketch
 from aiinfra.uncertainty import MAX_DRAWS, sample_parameters, slice_parameters
 from aiinfra.variables import VARIABLES
 
@@ -55,6 +56,7 @@ __all__ = [
     "map_chunks",
     "output_shapes",
     "run_mc",
+    "sampled_inputs",
 ]
 
 DEFAULT_CHUNK = 2_000  # draws per chunk: the fastest on 2 cores (bench/run.py, chunk sweep)
@@ -68,10 +70,34 @@ def chunk_bounds(draws: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(a, min(a + size, draws)) for a in range(0, draws, size)]
 
 
-def output_shapes(chain: Chain, params: Any) -> dict[str, tuple[int, ...]]:
-    """Shape of every raw output without the draw axis, from a one-draw probe run."""
-    probe = chain.compute(params=slice_parameters(params, 0, 1))
+def output_shapes(chain: Chain, params: Any = None) -> dict[str, tuple[int, ...]]:
+    """Shape of every raw output without the draw axis, from a one-draw probe run (the
+    point run when ``params`` is None)."""
+    probe = chain.compute(params=None if params is None else slice_parameters(params, 0, 1))
     return {k: v.shape[1:] for k, v in probe.items()}
+
+
+def sampled_inputs(
+    scenario: Scenario, draws: int, *, seed: int = 0, sampler: str | None = None
+) -> dict[str, xr.DataArray]:
+    """The sampled value of every uncertain input, per draw (as ``run_mc`` samples them),
+    named by its dotted field path, with the field's unit."""
+    from aiinfra.uncertainty import uncertain_fields
+
+    sampler = sampler or scenario.uncertainty.sampler
+    params = sample_parameters(scenario, draws, seed=seed, sampler=sampler)
+    out = {}
+    for path, _dist, spec in uncertain_fields(scenario):
+        node = params
+        for part in path:
+            node = getattr(node, part)
+        name = ".".join(path)
+        out[name] = xr.DataArray(
+            np.asarray(node, dtype=np.float64),
+            dims=("draw",),
+            attrs={"units": spec.unit or "1", "long_name": f"sampled input {name}"},
+        )
+    return out
 
 
 @dataclass
@@ -217,6 +243,8 @@ def run_mc(
     store: str | Path | None = None,
     dtype: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    keep: Sequence[str] | None = None,
+    sketches: list[dict[str, Sketch]] | None = None,
 ) -> xr.Dataset:
     """Run ``draws`` Monte Carlo draws of ``scenario`` and return the Dataset.
 
@@ -245,6 +273,13 @@ def run_mc(
         float32 in a store).
     progress : callable, optional
         Called with ``(draws done, draws)`` after each chunk.
+    keep : sequence of str, optional
+        Outputs to keep per draw in memory (default: all); ``binding_layer`` is always
+        kept. Ignored with ``store`` (the store gets every output).
+    sketches : list, optional
+        Filled with one ``{output: Sketch}`` per chunk, in chunk order, reduced where
+        the chunk was computed (:mod:`aiinfra.sketch`); for a summary that never needs
+        all draws of all outputs. Not with the Dask backend.
     """
     if not 1 <= draws <= MAX_DRAWS:
         msg = f"draws must be between 1 and {MAX_DRAWS}, got {draws}"
@@ -271,26 +306,41 @@ def run_mc(
             shapes = {k: v.shape[1:] for k, v in first.items()}
         else:  # a one-draw probe: the first chunk runs on a worker
             shapes = output_shapes(chain, params)
+        if sketches is not None and use_dask:
+            msg = "streamed summaries (sketches) need the processes backend"
+            raise ValueError(msg)
+        kept = None if keep is None or store is not None else [*{*keep, "binding_layer"}]
         if store is None:
-            sink: MemorySink | ZarrSink = MemorySink(shapes, draws, dtype, shared=forked)
+            sink: MemorySink | ZarrSink = MemorySink(
+                shapes if kept is None else {k: shapes[k] for k in sorted(kept)},
+                draws,
+                dtype,
+                shared=forked,
+            )
         else:
             final = Path(store)
             tmp = final.with_name(f".{final.name}.partial")
             shutil.rmtree(tmp, ignore_errors=True)
             sink = ZarrSink(tmp, dtype, min(chunk_size, draws), draws, shapes)
+        consume = _consumer(sink.write, kept, sketches is not None)
         try:
             if isinstance(sink, ZarrSink):
                 sink.create(chain, attrs)
             if use_dask:
                 _run_dask(scenario, params, bounds, sink, workers, scheduler, progress, draws)
+                parts: list[Any] = []
             elif first is not None:
-                sink.write(*bounds[0], first)
+                parts = [consume(*bounds[0], first)]
                 del first
                 if progress is not None:
                     progress(bounds[0][1], draws)
-                _run_chunks(chain, params, bounds[1:], sink.write, 1, progress, draws, bounds[0][1])
+                parts += _run_chunks(
+                    chain, params, bounds[1:], consume, 1, progress, draws, bounds[0][1]
+                )
             else:
-                _run_chunks(chain, params, bounds, sink.write, workers, progress, draws)
+                parts = _run_chunks(chain, params, bounds, consume, workers, progress, draws)
+            if sketches is not None:
+                sketches.extend(parts)
         except BaseException:
             if isinstance(sink, ZarrSink):
                 _remove_partial(sink.path)
@@ -298,6 +348,21 @@ def run_mc(
         if isinstance(sink, MemorySink):
             return chain.dataset(sink.arrays, attrs)
         return _finish_store(sink, final)
+
+
+def _consumer(
+    write: Callable[[int, int, Mapping[str, np.ndarray]], None],
+    keep: Sequence[str] | None,
+    summarise: bool,
+) -> Callable[[int, int, dict[str, np.ndarray]], dict[str, Sketch] | None]:
+    """What runs on each chunk (on the worker that computed it): ``write`` the kept
+    outputs and, if asked, return every output's sketch."""
+
+    def consume(start: int, stop: int, out: dict[str, np.ndarray]) -> dict[str, Sketch] | None:
+        write(start, stop, out if keep is None else {k: out[k] for k in keep})
+        return {k: sketch(v) for k, v in out.items()} if summarise else None
+
+    return consume
 
 
 def _remove_partial(path: Path) -> None:

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -188,28 +189,48 @@ def _summary_rows(
     da = da.transpose("draw", "year", *other)
     values = np.asarray(da.values)
     vals = values.reshape(da.shape[0], da.shape[1], -1)
-    cats = (
-        [str(c) for c in da[other[0]].values]
-        if len(other) == 1
-        else ["/".join(map(str, c)) for c in np.ndindex(*da.shape[2:])]
-        if other
-        else ["total"]
-    )
     w = None if weights is None else np.asarray(weights, dtype=float) / np.sum(weights)
-    unit = da.attrs.get("units", "")
-    rows: list[dict[str, object]] = []
-    for yi, year in enumerate(da["year"].values):
+    means, qss = [], []
+    for yi in range(len(da["year"])):
         v = vals[:, yi]  # (draw, category)
         if w is None:
-            mean = v.mean(axis=0, dtype=np.float64)
-            qs = exact_quantiles(v, quantiles)
+            means.append(v.mean(axis=0, dtype=np.float64))
+            qss.append(exact_quantiles(v, quantiles))
         else:
-            mean = np.tensordot(w, v, axes=(0, 0))
-            qs = weighted_quantile(v, w, quantiles)
+            means.append(np.tensordot(w, v, axes=(0, 0)))
+            qss.append(weighted_quantile(v, w, quantiles))
+    cats = _categories(other, {d: da[d].values for d in other}, da.shape[2:])
+    unit = da.attrs.get("units", "")
+    return _rows(str(da.name), unit, da["year"].values, cats, means, qss, quantiles)
+
+
+def _categories(
+    dims: list[str], coords: Mapping[str, Iterable[object]], shape: tuple[int, ...]
+) -> list[str]:
+    """Category labels of the non-(draw, year) cells: one coordinate, or joined."""
+    if len(dims) == 1:
+        return [str(c) for c in coords[dims[0]]]
+    if dims:
+        return ["/".join(map(str, c)) for c in np.ndindex(*shape)]
+    return ["total"]
+
+
+def _rows(
+    name: str,
+    unit: str,
+    years: Iterable[object],
+    cats: list[str],
+    means: list[np.ndarray],
+    qss: list[np.ndarray],
+    quantiles: tuple[float, ...],
+) -> list[dict[str, object]]:
+    """Tidy rows from per-year means (category,) and quantiles (quantile, category)."""
+    rows: list[dict[str, object]] = []
+    for year, mean, qs in zip(years, means, qss, strict=True):
         for ci, cat in enumerate(cats):
             rows.append(
                 {
-                    "variable": da.name,
+                    "variable": name,
                     "unit": unit,
                     "category": cat,
                     "year": int(year),
@@ -217,6 +238,48 @@ def _summary_rows(
                     **{_qname(q): float(qs[k, ci]) for k, q in enumerate(quantiles)},
                 }
             )
+    return rows
+
+
+def summary_from_sketches(
+    parts: list[Mapping[str, Any]],
+    shapes: Mapping[str, tuple[int, ...]],
+    coords: Mapping[str, Iterable[object]],
+    quantiles: tuple[float, ...] = QUANTILES,
+) -> list[dict[str, object]]:
+    """Tidy summary rows (as :func:`summary_table`) from per-chunk sketches of every
+    output (:mod:`aiinfra.sketch`; streaming quantiles, exact for a single chunk)."""
+    from aiinfra.sketch import Sketch, merge
+
+    names = [n for n in sorted(shapes) if VARIABLES[n].dims[:2] == ("draw", "year")]
+    sizes = [int(np.prod(shapes[n], dtype=np.int64)) for n in names]
+    # one merge over the cells of every output at once (few large numpy calls)
+    joined = [
+        Sketch(
+            p[names[0]].n,
+            np.concatenate([p[n].total for n in names]),
+            np.concatenate([p[n].knots for n in names], axis=1),
+        )
+        for p in parts
+    ]
+    mean_all, qs_all = merge(joined, quantiles)
+    rows: list[dict[str, object]] = []
+    start = 0
+    for name, size in zip(names, sizes, strict=True):
+        var, shape = VARIABLES[name], shapes[name]
+        mean = mean_all[start : start + size].reshape(shape[0], -1)
+        qs = qs_all[:, start : start + size].reshape(len(quantiles), shape[0], -1)
+        start += size
+        cats = _categories(list(var.dims[2:]), coords, shape[1:])
+        rows += _rows(
+            name,
+            var.units,
+            coords["year"],
+            cats,
+            list(mean),
+            [qs[:, i] for i in range(shape[0])],
+            quantiles,
+        )
     return rows
 
 
@@ -283,8 +346,12 @@ def write_outputs(
     *,
     store: Path | None = None,
     workers: int = 1,
+    rows: list[dict[str, object]] | None = None,
 ) -> dict[str, Path]:
     """Write ``results.nc`` and ``summary.csv`` under ``out_dir`` atomically.
+
+    ``rows`` is a summary computed already (e.g. :func:`summary_from_sketches`);
+    otherwise it is computed from ``ds``.
 
     Both files are rendered in memory first, so nothing is written unless
     both can be produced. With ``store`` (``ds`` already streamed to a complete
@@ -292,7 +359,9 @@ def write_outputs(
     The other results format left by an earlier run is removed, so the
     directory never mixes two runs.
     """
-    csv_data = _csv_bytes(summary_table(ds, quantiles, weights, workers=workers))
+    if rows is None:
+        rows = summary_table(ds, quantiles, weights, workers=workers)
+    csv_data = _csv_bytes(rows)
     nc = netcdf_bytes(ds) if store is None else None
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"results": out_dir / "results.nc", "summary": out_dir / "summary.csv"}

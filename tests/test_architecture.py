@@ -29,6 +29,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "memory",
         "forking",
         "outdir",
+        "sketch",
         "variables",
         "data",
     ),
@@ -43,7 +44,11 @@ ORDER = list(TIERS)
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 120
 # the only module that may import scipy.optimize besides numpy/scipy-only kernels
-PURE = {"aiinfra.kernels": {"numpy"}, "aiinfra.lp": {"numpy", "scipy"}}
+PURE = {
+    "aiinfra.kernels": {"numpy"},
+    "aiinfra.lp": {"numpy", "scipy"},
+    "aiinfra.sketch": {"numpy"},
+}
 
 
 def _modules() -> dict[str, Path]:

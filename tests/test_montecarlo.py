@@ -201,3 +201,34 @@ def test_map_chunks_reduces_in_draw_order(base):
             chain, params, lambda out: out["arr_usd"][:, -1], 700, chunk_size=128, workers=workers
         )
         np.testing.assert_array_equal(parts, whole)
+
+
+def test_mc_keeps_headline_and_inputs_summarises_everything(tmp_path):
+    from aiinfra.variables import HEADLINE, VARIABLES
+
+    runner = CliRunner()
+    common = ["--draws", "1200", "--chunk-size", "300", "--seed", "2"]
+    lean = runner.invoke(app, ["mc", *common, "--out", str(tmp_path / "a")])
+    assert lean.exit_code == 0, lean.output
+    ds = xr.open_dataset(tmp_path / "a" / "results.nc")
+    assert {n for n, _, _ in HEADLINE} <= set(ds.data_vars)
+    assert "firm_revenue_usd" not in ds and "demand.chat.intensity_growth" in ds
+    assert ds["demand.chat.intensity_growth"].sizes["draw"] == 1200
+    summary = (tmp_path / "a" / "summary.csv").read_text()
+    per_draw = {n for n, v in VARIABLES.items() if v.dims[:2] == ("draw", "year")}
+    assert {line.split(",")[0] for line in summary.splitlines()[1:]} == per_draw
+    # the same summary with 2 workers and with the store (same seed, same chunks)
+    for extra, name in ((["--workers", "2"], "b"), (["--store", "--workers", "2"], "c")):
+        res = runner.invoke(app, ["mc", *common, *extra, "--out", str(tmp_path / name)])
+        assert res.exit_code == 0, res.output
+        assert (tmp_path / name / "summary.csv").read_text() == summary, extra
+    full = runner.invoke(app, ["mc", *common, "--keep", "all", "--out", str(tmp_path / "d")])
+    assert full.exit_code == 0
+    assert "firm_revenue_usd" in xr.open_dataset(tmp_path / "d" / "results.nc")
+    one = runner.invoke(
+        app, ["mc", *common, "--keep", "cowos_wafers", "--out", str(tmp_path / "e")]
+    )
+    assert one.exit_code == 0, one.output
+    assert "cowos_wafers" in xr.open_dataset(tmp_path / "e" / "results.nc")
+    bad = runner.invoke(app, ["mc", "--keep", "arr_us", "--out", str(tmp_path / "f")])
+    assert bad.exit_code == 2 and "did you mean 'arr_usd'" in bad.output

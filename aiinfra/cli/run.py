@@ -165,6 +165,15 @@ def mc(
             "--dtype", help="float64 or float32 (default: float64; float32 with --store)."
         ),
     ] = None,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keep",
+            help="Outputs kept per draw in results.nc (repeat; 'all' for every output). "
+            "Default: the headline outputs and the sampled inputs; summary.csv always "
+            "covers every output.",
+        ),
+    ] = None,
     sets: SetOpt = None,
     force: ForceOpt = False,
     as_json: JsonOpt = False,
@@ -174,25 +183,14 @@ def mc(
 
     from aiinfra.memory import no_hugepages
     from aiinfra.montecarlo import run_mc
-    from aiinfra.results import MC_QUANTILES, write_outputs
+    from aiinfra.results import MC_QUANTILES, summary_from_sketches, write_outputs
 
-    problems = []
-    if problem := draws_problem(draws, store=store):
-        problems.append(problem)
-    if sampler not in ("lhs", "sobol", "random"):
-        problems.append(f"--sampler: {sampler!r} is not allowed; use lhs, sobol or random")
-    if not 1 <= workers <= 64:
-        problems.append(f"--workers: {workers} is not allowed; use 1 to 64")
-    if backend not in ("processes", "dask"):
-        problems.append(f"--backend: {backend!r} is not allowed; use processes or dask")
-    if dtype is not None and dtype not in ("float64", "float32"):
-        problems.append(f"--dtype: {dtype!r} is not allowed; use float64 or float32")
-    if not 1 <= chunk_size <= 1_000_000:
-        problems.append(f"--chunk-size: {chunk_size} is not allowed; use 1 to 1000000")
-    if seed < 0:
-        problems.append(f"--seed: {seed} is not allowed; use a non-negative integer")
+    problems = _mc_problems(draws, store, sampler, workers, backend, dtype, chunk_size, seed)
+    kept = _kept(keep, problems)
     if problems:
         _fail(problems)
+    lean = kept is not None or store
+    sketches: list | None = [] if lean and backend == "processes" and not scheduler else None
     sc = _load(scenario, sets)
     with _claim_out(out, force):
         zarr_path = out / "results.zarr" if store else None
@@ -223,6 +221,8 @@ def mc(
                 store=zarr_path,
                 dtype=dtype,
                 progress=lambda done, total: bar.update(task, completed=done),
+                keep=kept,
+                sketches=sketches,
             )
             bar.stop()
             status = (
@@ -231,7 +231,68 @@ def mc(
                 else contextlib.nullcontext()
             )
             with status:
+                rows = None
+                if sketches is not None:
+                    from aiinfra.chain import Chain
+                    from aiinfra.montecarlo import output_shapes, sampled_inputs
+
+                    chain = Chain(sc)
+                    shapes = output_shapes(chain, None)
+                    rows = summary_from_sketches(sketches, shapes, chain.coords(), MC_QUANTILES)
+                    if not store:
+                        ds = ds.assign(sampled_inputs(sc, draws, seed=seed, sampler=sampler))
                 paths = write_outputs(
-                    ds, out, quantiles=MC_QUANTILES, store=zarr_path, workers=workers
+                    ds, out, quantiles=MC_QUANTILES, store=zarr_path, workers=workers, rows=rows
                 )
         _report(ds, paths, as_json)
+
+
+def _mc_problems(
+    draws: int,
+    store: bool,
+    sampler: str,
+    workers: int,
+    backend: str,
+    dtype: str | None,
+    chunk_size: int,
+    seed: int,
+) -> list[str]:
+    """One line per bad option of `mc`."""
+    problems = []
+    if problem := draws_problem(draws, store=store):
+        problems.append(problem)
+    if sampler not in ("lhs", "sobol", "random"):
+        problems.append(f"--sampler: {sampler!r} is not allowed; use lhs, sobol or random")
+    if not 1 <= workers <= 64:
+        problems.append(f"--workers: {workers} is not allowed; use 1 to 64")
+    if backend not in ("processes", "dask"):
+        problems.append(f"--backend: {backend!r} is not allowed; use processes or dask")
+    if dtype is not None and dtype not in ("float64", "float32"):
+        problems.append(f"--dtype: {dtype!r} is not allowed; use float64 or float32")
+    if not 1 <= chunk_size <= 1_000_000:
+        problems.append(f"--chunk-size: {chunk_size} is not allowed; use 1 to 1000000")
+    if seed < 0:
+        problems.append(f"--seed: {seed} is not allowed; use a non-negative integer")
+    return problems
+
+
+def _kept(keep: list[str] | None, problems: list[str]) -> list[str] | None:
+    """Outputs `mc` keeps per draw: None for all (``--keep all``), else the headline
+    outputs plus the ones named; unknown names are added to ``problems``."""
+    import difflib
+
+    from aiinfra.variables import HEADLINE, VARIABLES
+
+    if keep and "all" in keep:
+        return None
+    names = [n for n, _, _ in HEADLINE]
+    for name in keep or []:
+        if name not in VARIABLES or "draw" not in VARIABLES[name].dims:
+            near = difflib.get_close_matches(name, list(VARIABLES), n=1)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            problems.append(
+                f"--keep: {name!r} is not a per-draw output ({hint}see `aiinfra variables`)"
+            )
+        elif name not in names:
+            names.append(name)
+    return names
