@@ -181,11 +181,13 @@ def converged(
     while n < n_max:
         n *= 2
         cur = indices_at(n)
-        change = np.maximum(np.abs(cur["S1"] - prev["S1"]), np.abs(cur["ST"] - prev["ST"]))
-        width = np.minimum(cur["S1_conf"], cur["ST_conf"])
-        history.append([n, float(change.max(initial=0.0))])
+        d1, dt = np.abs(cur["S1"] - prev["S1"]), np.abs(cur["ST"] - prev["ST"])
+        history.append([n, float(np.maximum(d1, dt).max(initial=0.0))])
         prev = cur
-        if np.all(change <= np.maximum(width, 1e-3)):
+        # each index moved less than its own 95 % half-width (floor 0.001)
+        if np.all(d1 <= np.maximum(cur["S1_conf"], 1e-3)) and np.all(
+            dt <= np.maximum(cur["ST_conf"], 1e-3)
+        ):
             done = True
             break
     return {**_flag_s1_above_st(prev), "n": n, "converged": done, "history": history}
