@@ -70,10 +70,9 @@ def chunk_bounds(draws: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(a, min(a + size, draws)) for a in range(0, draws, size)]
 
 
-def output_shapes(chain: Chain, params: Any = None) -> dict[str, tuple[int, ...]]:
-    """Shape of every raw output without the draw axis, from a one-draw probe run (the
-    point run when ``params`` is None)."""
-    probe = chain.compute(params=None if params is None else slice_parameters(params, 0, 1))
+def output_shapes(chain: Chain, params: Any) -> dict[str, tuple[int, ...]]:
+    """Shape of every raw output without the draw axis, from a one-draw probe run."""
+    probe = chain.compute(params=slice_parameters(params, 0, 1))
     return {k: v.shape[1:] for k, v in probe.items()}
 
 

@@ -243,14 +243,15 @@ def _rows(
 
 def summary_from_sketches(
     parts: list[Mapping[str, Any]],
-    shapes: Mapping[str, tuple[int, ...]],
     coords: Mapping[str, Iterable[object]],
     quantiles: tuple[float, ...] = QUANTILES,
 ) -> list[dict[str, object]]:
     """Tidy summary rows (as :func:`summary_table`) from per-chunk sketches of every
-    output (:mod:`aiinfra.sketch`; streaming quantiles, exact for a single chunk)."""
+    output (:mod:`aiinfra.sketch`; streaming quantiles, exact for a single chunk);
+    ``coords`` label the categories (e.g. the run's Dataset coordinates)."""
     from aiinfra.sketch import Sketch, merge
 
+    shapes = {name: sk.shape for name, sk in parts[0].items()}
     names = [n for n in sorted(shapes) if VARIABLES[n].dims[:2] == ("draw", "year")]
     sizes = [int(np.prod(shapes[n], dtype=np.int64)) for n in names]
     # one merge over the cells of every output at once (few large numpy calls)
@@ -259,6 +260,7 @@ def summary_from_sketches(
             p[names[0]].n,
             np.concatenate([p[n].total for n in names]),
             np.concatenate([p[n].knots for n in names], axis=1),
+            (sum(sizes),),
         )
         for p in parts
     ]

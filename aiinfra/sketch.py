@@ -33,12 +33,14 @@ NEWTON_STEPS = 12
 
 @dataclass(frozen=True)
 class Sketch:
-    """Summary of ``n`` draws of one output: ``total`` (cells,) and ``knots`` (level,
-    cells), the quantiles at :data:`LEVELS`."""
+    """Summary of ``n`` draws of one output of per-draw ``shape``: ``total`` (cells,) and
+    ``knots`` (level, cells), the quantiles at :data:`LEVELS`; cells are ``shape``
+    flattened."""
 
     n: int
     total: np.ndarray
     knots: np.ndarray
+    shape: tuple[int, ...] = ()
 
 
 def sketch(values: np.ndarray, levels: np.ndarray = LEVELS) -> Sketch:
@@ -57,7 +59,7 @@ def sketch(values: np.ndarray, levels: np.ndarray = LEVELS) -> Sketch:
     a, b = srt[lo], srt[hi]
     diff = b - a
     knots = np.where(gamma >= 0.5, b - diff * (1.0 - gamma), a + diff * gamma)  # numpy's lerp
-    return Sketch(n, flat.sum(axis=0), knots)
+    return Sketch(n, flat.sum(axis=0), knots, tuple(values.shape[1:]))
 
 
 def _cdf(knots: np.ndarray, weights: np.ndarray, levels: np.ndarray, x: np.ndarray):

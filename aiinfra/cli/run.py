@@ -233,12 +233,10 @@ def mc(
             with status:
                 rows = None
                 if sketches is not None:
-                    from aiinfra.chain import Chain
-                    from aiinfra.montecarlo import output_shapes, sampled_inputs
+                    from aiinfra.montecarlo import sampled_inputs
 
-                    chain = Chain(sc)
-                    shapes = output_shapes(chain, None)
-                    rows = summary_from_sketches(sketches, shapes, chain.coords(), MC_QUANTILES)
+                    coords = {k: ds[k].values for k in ds.coords}
+                    rows = summary_from_sketches(sketches, coords, MC_QUANTILES)
                     if not store:
                         ds = ds.assign(sampled_inputs(sc, draws, seed=seed, sampler=sampler))
                 paths = write_outputs(
