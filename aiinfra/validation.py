@@ -10,8 +10,9 @@ aiinfra.validation --write`` records fit and residuals in
 MLPerf's Llama-2-70B data set: OpenOrca, 24,576 samples, prompts capped at
 1,024 tokens; reference output 294.45 tokens/sample (mlcommons/inference,
 language/llama2-70b/README.md). Server runs must keep p99 TPOT <= 200 ms and
-TTFT <= 2 s; Poisson arrivals then leave some capacity unused, which
-``server_load`` captures.
+TTFT <= 2 s (Interactive: 40 ms and 450 ms); the queueing model of
+:mod:`aiinfra.layers.serving` finds the load that meets them, so Server and
+Interactive cases use no fitted factor of their own.
 """
 
 from __future__ import annotations
@@ -26,21 +27,20 @@ import numpy as np
 
 from aiinfra.catalogs import get_accelerator, get_architecture, read_csv
 from aiinfra.layers.compute import Efficiency, best_inference, training_time
+from aiinfra.layers.serving import SCENARIOS
 
 __all__ = ["DEFAULTS", "Defaults", "cases", "fit", "predict"]
 
-MLPERF_TPOT_SLO_S = 0.2
-FIT_BOUNDS = [(0.3, 0.8), (0.6, 0.9), (0.5, 1.0)]  # mfu, mbu, server_load
+FIT_BOUNDS = [(0.3, 0.8), (0.6, 0.9)]  # mfu, mbu
 
 
 @dataclass(frozen=True)
 class Defaults:
     """Default efficiencies of the compute layer (fitted by :func:`fit`)."""
 
-    mfu: float = 0.504
+    mfu: float = 0.490
     mbu: float = 0.600
     comm_eff: float = 0.70
-    server_load: float = 0.906
     training_mfu: float = 0.387
 
     @property
@@ -71,7 +71,6 @@ def predict(case: dict[str, str], d: Defaults = DEFAULTS) -> float:
             mfu=d.training_mfu * acc.software_efficiency,
         )
         return float(t["device_hours"])
-    server = case["scenario"] == "server"
     res = best_inference(
         [acc],
         arch,
@@ -80,10 +79,9 @@ def predict(case: dict[str, str], d: Defaults = DEFAULTS) -> float:
         n_out=float(case["output_tokens"]),
         precision=case["precision"],
         efficiency=d.inference,
-        tpot_slo_s=MLPERF_TPOT_SLO_S if server else None,
+        target=SCENARIOS[case["scenario"]],
     )
-    value = float(res["tokens_per_s_per_device"][0]) * devices
-    return value * (d.server_load if server else 1.0)
+    return float(res["tokens_per_s_per_device"][0]) * devices
 
 
 def residuals(d: Defaults = DEFAULTS) -> list[dict[str, object]]:
@@ -107,21 +105,21 @@ def residuals(d: Defaults = DEFAULTS) -> list[dict[str, object]]:
 
 
 def fit() -> Defaults:
-    """Fit mfu, mbu, server_load (inference) and training_mfu (training) once."""
+    """Fit mfu, mbu (inference) and training_mfu (training) once."""
     from scipy.optimize import minimize
 
     inf = [c for c in cases() if c["kind"] == "inference"]
     trn = [c for c in cases() if c["kind"] == "training"]
 
     def loss_inf(x: np.ndarray) -> float:
-        d = replace(DEFAULTS, mfu=x[0], mbu=x[1], server_load=x[2])
+        d = replace(DEFAULTS, mfu=x[0], mbu=x[1])
         return sum(np.log(predict(c, d) / float(c["measured"])) ** 2 for c in inf)
 
     # physically plausible ranges: achieved MFU 30-80 %, HBM utilisation 60-90 %
     x = minimize(
-        loss_inf, [0.5, 0.8, 0.9], method="Nelder-Mead", bounds=FIT_BOUNDS, options={"xatol": 1e-3}
+        loss_inf, [0.5, 0.7], method="Nelder-Mead", bounds=FIT_BOUNDS, options={"xatol": 1e-3}
     ).x
-    d = replace(DEFAULTS, mfu=float(x[0]), mbu=float(x[1]), server_load=float(x[2]))
+    d = replace(DEFAULTS, mfu=float(x[0]), mbu=float(x[1]))
     # training: device-hours scale as 1/mfu, so the log-least-squares fit is closed-form
     logs = [np.log(predict(c, d) / float(c["measured"])) for c in trn]
     return replace(d, training_mfu=float(d.training_mfu * np.exp(np.mean(logs))))
@@ -133,7 +131,7 @@ def validation_csv(d: Defaults = DEFAULTS) -> str:
     cols = ["case", "measured", "model", "rel_error", "unit", "fitted"]
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([*cols, "source", "year_published"])
-    fitted = f"mfu={d.mfu:.3f} mbu={d.mbu:.3f} server_load={d.server_load:.3f} "
+    fitted = f"mfu={d.mfu:.3f} mbu={d.mbu:.3f} "
     fitted += f"training_mfu={d.training_mfu:.3f}"
     for r in residuals(d):
         w.writerow(

@@ -27,9 +27,12 @@ PRECISION_CLASS = {
 
 PERF_UNITS = {
     "tokens_per_s": "output token/s (system)",
+    "tokens_per_s_per_device": "output token/s per device",
+    "tokens_per_s_per_user": "output token/s per user (1 / TPOT)",
+    "load": "share of capacity offered (1 = Offline)",
     "prefill_tokens_per_s": "input token/s (system)",
     "decode_tokens_per_s": "output token/s (system, decode only)",
-    "ttft_s": "s",
+    "ttft_s": "s (p99 when queueing)",
     "tpot_s": "s per output token",
     "memory_gb": "GB per device",
     "bound": "binding roof",
@@ -64,11 +67,35 @@ def perf(
     tokens: Annotated[
         float, typer.Option("--tokens", help="Training tokens (--mode train).")
     ] = 1e12,
+    scenario: Annotated[
+        str,
+        typer.Option(
+            "--scenario",
+            help="Latency targets: offline (none), server (TTFT 2 s, TPOT 200 ms) or "
+            "interactive (TTFT 450 ms, TPOT 40 ms), MLPerf's p99 targets.",
+        ),
+    ] = "offline",
+    tpot_ms: Annotated[
+        float | None, typer.Option("--tpot-ms", help="TPOT target [ms], overrides --scenario.")
+    ] = None,
+    ttft_ms: Annotated[
+        float | None,
+        typer.Option("--ttft-ms", help="p99 TTFT target [ms] (queueing), overrides --scenario."),
+    ] = None,
+    frontier: Annotated[
+        bool,
+        typer.Option(
+            "--frontier",
+            help="Sweep replica size x batch x precision (x load) and print the Pareto curve "
+            "of tokens/s per device against tokens/s per user.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """LLM inference/training performance of an accelerator x model (roofline)."""
     from aiinfra.catalogs import get_accelerator, get_architecture
     from aiinfra.layers import compute
+    from aiinfra.layers.serving import SCENARIOS, target_for
     from aiinfra.validation import DEFAULTS
 
     problems = []
@@ -88,6 +115,11 @@ def perf(
             n_batch = -1
         if not 1 <= n_batch <= 65536:
             problems.append(f"--batch: {batch!r} is not allowed; use 'auto' or 1 to 65536")
+    for name, v in (("--tpot-ms", tpot_ms), ("--ttft-ms", ttft_ms)):
+        if v is not None and not 0 < v <= 3_600_000:
+            problems.append(f"{name}: {v:g} is not allowed; use a positive time up to 3600000 ms")
+    if scenario not in SCENARIOS:
+        problems.append(f"--scenario: {scenario!r} is not allowed; use {', '.join(SCENARIOS)}")
     if not 0 < tokens < 1e18:
         problems.append(f"--tokens: {tokens:g} is not allowed; use a positive count below 1e18")
     if problems:
@@ -119,6 +151,14 @@ def perf(
             "mfu": DEFAULTS.training_mfu * acc.software_efficiency,
         }
     else:
+        target = target_for(
+            scenario,
+            ttft_s=None if ttft_ms is None else ttft_ms / 1e3,
+            tpot_s=None if tpot_ms is None else tpot_ms / 1e3,
+        )
+        if frontier:
+            _print_frontier(acc, arch, devices, input_tokens, output_tokens, target, as_json)
+            return
         res = compute.perf(
             acc,
             arch,
@@ -128,6 +168,7 @@ def perf(
             n_out=output_tokens,
             precision=precision,
             efficiency=DEFAULTS.inference,
+            target=target,
         )
         out = res.as_dict()
     if as_json:
@@ -142,6 +183,56 @@ def perf(
     table.add_column("unit")
     for k, v in out.items():
         table.add_row(k, f"{v:,.4g}" if isinstance(v, float) else str(v), PERF_UNITS.get(k, ""))
+    out_console.print(table)
+
+
+def _print_frontier(
+    acc: object,
+    arch: object,
+    devices: int,
+    n_in: float,
+    n_out: float,
+    target: object,
+    as_json: bool,
+) -> None:
+    """Print the throughput-interactivity Pareto curve over the part's precisions."""
+    import time
+
+    from aiinfra.layers.roofline import frontier
+    from aiinfra.validation import DEFAULTS
+
+    t0 = time.perf_counter()
+    f = frontier(
+        acc,  # type: ignore[arg-type]
+        arch,  # type: ignore[arg-type]
+        devices=devices,
+        n_in=n_in,
+        n_out=n_out,
+        precisions=list(acc.native),  # type: ignore[attr-defined]
+        efficiency=DEFAULTS.inference,
+        target=target,  # type: ignore[arg-type]
+    )
+    seconds = time.perf_counter() - t0
+    n_cfg = int(f.pop("configurations"))
+    keys = list(f)
+    points = [
+        {k: (str(f[k][i]) if k == "precision" else float(f[k][i])) for k in keys}
+        for i in range(len(f["tp"]))
+    ]
+    for p in points:
+        p["tp"], p["batch"] = int(p["tp"]), int(p["batch"])
+    if as_json:
+        doc = {"configurations": n_cfg, "seconds": seconds, "points": points}
+        sys.stdout.write(json.dumps(doc) + "\n")
+        return
+    table = Table(
+        title=f"{devices} x {acc.name}, {arch.name}: Pareto frontier "  # type: ignore[attr-defined]
+        f"({n_cfg:,} configurations in {seconds * 1e3:,.0f} ms)"
+    )
+    for k in keys:
+        table.add_column(k, justify="right")
+    for p in points:
+        table.add_row(*[f"{v:,.4g}" if isinstance(v, float) else str(v) for v in p.values()])
     out_console.print(table)
 
 

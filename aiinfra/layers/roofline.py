@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from aiinfra.catalogs import Accelerator, Architecture
+from aiinfra.layers.serving import LOAD_GRID, LatencyTarget, ttft
 
 __all__ = [
     "ACT_BYTES",
@@ -49,9 +50,11 @@ __all__ = [
     "bound_of",
     "decode_step",
     "expert_coverage",
+    "frontier",
     "hw_arrays",
     "inference_roofline",
     "max_batch",
+    "pareto",
     "perf",
     "prefill_time",
     "training_time",
@@ -76,7 +79,7 @@ class Efficiency:
     Defaults are the fit to MLPerf Inference v4.1 (``aiinfra.validation``).
     """
 
-    mfu: float = 0.504
+    mfu: float = 0.490
     mbu: float = 0.600
     comm_eff: float = 0.70
 
@@ -211,14 +214,19 @@ def inference_roofline(
     n_in: Any,
     n_out: Any,
     eff: Mapping[str, Any],
+    slots: Any = None,
 ) -> dict[str, np.ndarray]:
     """Throughput and latency of one replica at a given ``tp`` and ``batch``.
 
+    ``batch`` is the mean number of sequences decoding together; ``slots``
+    (default ``batch``) the sequences the replica holds KV cache for.
+
     Returns (broadcast over all inputs): ``tokens_per_s`` output tokens/s per
     replica, ``prefill_tokens_per_s`` and ``decode_tokens_per_s`` per replica,
-    ``ttft_s``, ``tpot_s``, ``memory_bytes`` per device, ``fits`` (bool),
-    ``t_compute``/``t_memory``/``t_comm`` seconds per output token (which roof
-    binds), ``max_batch``.
+    ``ttft_s`` (one prefill) and ``t_step_s`` (one decode step) [s], ``tpot_s``
+    (one decode cycle with the interleaved prefills) [s], ``memory_bytes`` per
+    device, ``fits`` (bool), ``t_compute``/``t_memory``/``t_comm`` seconds per
+    output token (which roof binds), ``max_batch``.
     """
     wb, kvb = precision_bytes
     weights = arch["total_params"] * wb
@@ -227,6 +235,7 @@ def inference_roofline(
     bmax = max_batch(
         hbm_bytes=hw["hbm_bytes"], tp=tp, weights_bytes=weights, kv_bytes_per_seq=kv_seq
     )
+    n_slots = np.asarray(batch if slots is None else slots, dtype=float)
     t_pre = prefill_time(
         n_in,
         active_params=arch["active_params"],
@@ -256,15 +265,16 @@ def inference_roofline(
         np.where(d["t_linear"] > d["t_weights"], d["t_linear"], 0.0) + d["t_attn_flop"] + pre_share
     ) * per_tok
     t_comm = np.where(d["t_comm"] > np.maximum(d["t_weights"], d["t_linear"]), d["t_comm"], 0.0)
-    mem = (weights + b * kv_seq) / tp
+    mem = (weights + n_slots * kv_seq) / tp
     return {
         "tokens_per_s": tokens,
         "prefill_tokens_per_s": n_in / t_pre,
         "decode_tokens_per_s": b / d["t_step"],
         "ttft_s": t_pre,
-        "tpot_s": d["t_step"],
+        "t_step_s": d["t_step"],
+        "tpot_s": t_cycle,
         "memory_bytes": mem,
-        "fits": (b <= bmax) & (b >= 1),
+        "fits": (n_slots <= bmax) & (n_slots >= 1),
         "t_compute": t_compute,
         "t_memory": t_memory,
         "t_comm": t_comm * per_tok,
@@ -277,13 +287,16 @@ class PerfResult:
     """Best configuration of an accelerator x model pair (per device rates)."""
 
     tokens_per_s: float  # output tokens/s of the whole system (all devices)
+    tokens_per_s_per_device: float  # output tokens/s per device
+    tokens_per_s_per_user: float  # output tokens/s one user sees (1 / TPOT)
     prefill_tokens_per_s: float  # system prompt tokens/s when only prefilling
     decode_tokens_per_s: float  # system output tokens/s when only decoding
-    ttft_s: float
-    tpot_s: float
+    ttft_s: float  # time to first token (at the target's percentile when queueing)
+    tpot_s: float  # time per output token, interleaved prefills included
     memory_gb: float  # per device
     bound: str
-    batch: int  # sequences per replica
+    batch: int  # sequence slots per replica
+    load: float  # mean share of the slots busy (1 = Offline)
     tp: int  # devices per replica
     replicas: int
 
@@ -331,49 +344,31 @@ def best_inference(
     precision: str = "fp8",
     efficiency: Efficiency | None = None,
     tpot_slo_s: float | None = None,
+    target: LatencyTarget | None = None,
 ) -> dict[str, np.ndarray]:
     """Throughput-optimal configuration per accelerator (and per n_in/n_out entry).
 
     Searches the replica size (powers of two up to ``devices``, or up to 256;
     tensor parallel up to 8, pipeline stages beyond, over the scale-out NIC
-    outside the scale-up domain) and batch (``batch`` or a grid up to the
-    memory limit and the optional ``tpot_slo_s``); returns per-accelerator arrays shaped like
-    ``broadcast(len(accs), n_in, n_out)``: per-device rates and the chosen
-    configuration. Entries where the model cannot fit have ``tokens_per_s = 0``.
+    outside the scale-up domain), the batch slots (``batch`` or a grid up to the
+    memory limit) and, under a ``target`` with a TTFT, the load (share of slots
+    busy, :mod:`aiinfra.layers.serving`) that meet the latency targets
+    (``tpot_slo_s`` alone is a TPOT target without queueing). Returns
+    per-accelerator arrays shaped like ``broadcast(len(accs), n_in, n_out)``:
+    per-device rates, latencies and the chosen configuration. Entries where no
+    configuration fits or meets the targets have ``tokens_per_s = 0`` and
+    ``fits = False``.
     """
-    eff = efficiency or Efficiency()
-    hw = hw_arrays(accs, precision)
-    se = hw.pop("software_efficiency")
+    if target is None and tpot_slo_s is not None:
+        target = LatencyTarget(tpot_s=float(tpot_slo_s))
     n_in = np.asarray(n_in, dtype=float)
     n_out = np.asarray(n_out, dtype=float)
     nd = max(1, n_in.ndim, n_out.ndim)
     # accelerator axis first; n_in/n_out broadcast against (acc, 1, ...)
     np.broadcast_shapes((len(accs),) + (1,) * (nd - 1), n_in.shape, n_out.shape)
-
-    def grid(x: np.ndarray) -> np.ndarray:  # add tp and batch axes
-        return np.asarray(x, dtype=float).reshape(np.shape(x) + (1,) * (2 + nd - np.ndim(x)))
-
-    hw_g = {k: _expand(v, nd) for k, v in hw.items()}
-    se_g = _expand(se, nd)
-    tp = TP_GRID.reshape((1,) * nd + (-1, 1))
-    b = (np.array([float(batch)]) if batch else BATCH_GRID).reshape((1,) * nd + (1, -1))
-    limit = TP_GRID[-1] if devices is None else float(devices)
-    effd = {"mfu": eff.mfu * se_g, "mbu": eff.mbu * se_g, "comm": eff.comm_eff * se_g}
-    res = inference_roofline(
-        arch=arch_arrays(arch),
-        hw=hw_g,
-        precision_bytes=(BYTES_PER_PARAM[precision], KV_BYTES[precision]),
-        tp=tp,
-        batch=b,
-        n_in=grid(n_in),
-        n_out=grid(n_out),
-        eff=effd,
-    )
-    ok = res["fits"] & (tp <= limit)
-    if tpot_slo_s is not None:
-        ok &= res["tpot_s"] <= tpot_slo_s
-    per_device = np.where(ok, res["tokens_per_s"] / tp, 0.0)
-    full = np.broadcast_to(per_device, np.broadcast_shapes(per_device.shape, ok.shape))
+    res, cfg = _sweep(accs, arch, nd, n_in, n_out, devices, batch, precision, efficiency, target)
+    per_device = np.where(cfg["ok"], res["tokens_per_s"] / cfg["tp"], 0.0)
+    full = np.broadcast_to(per_device, np.broadcast_shapes(per_device.shape, cfg["ok"].shape))
     flat = full.reshape((*full.shape[:nd], -1))
     idx = flat.argmax(axis=-1)
 
@@ -381,27 +376,171 @@ def best_inference(
         xb = np.broadcast_to(x, full.shape).reshape(flat.shape)
         return np.take_along_axis(xb, idx[..., None], axis=-1)[..., 0]
 
-    best_tp = pick(np.broadcast_to(tp, full.shape))
-    out = {
+    tp = cfg["tp"]
+    return {
         "tokens_per_s_per_device": pick(per_device),
+        "tokens_per_s_per_user": pick(1.0 / res["tpot_s"]),
         "prefill_tokens_per_s_per_device": pick(res["prefill_tokens_per_s"] / tp),
         "decode_tokens_per_s_per_device": pick(res["decode_tokens_per_s"] / tp),
-        "ttft_s": pick(res["ttft_s"]),
+        "ttft_s": pick(cfg["ttft"]),
         "tpot_s": pick(res["tpot_s"]),
         "memory_bytes": pick(res["memory_bytes"]),
         "t_compute": pick(res["t_compute"]),
         "t_memory": pick(res["t_memory"]),
         "t_comm": pick(res["t_comm"]),
-        "batch": pick(np.broadcast_to(b, full.shape)),
-        "tp": best_tp,
-        "fits": pick(ok.astype(float)) > 0,
+        "batch": pick(cfg["slots"]),
+        "load": pick(cfg["rho"]),
+        "tp": pick(tp),
+        "fits": pick(cfg["ok"].astype(float)) > 0,
     }
+
+
+def _sweep(
+    accs: Sequence[Accelerator],
+    arch: Architecture,
+    nd: int,
+    n_in: np.ndarray,
+    n_out: np.ndarray,
+    devices: int | None,
+    batch: int | None,
+    precision: str,
+    efficiency: Efficiency | None,
+    target: LatencyTarget | None,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Roofline of every (accelerator, n_in/n_out, tp, slots, load) configuration.
+
+    Returns the :func:`inference_roofline` results and the configuration arrays
+    ``tp``, ``slots``, ``rho``, ``ttft`` (at the target's percentile) [s] and
+    ``ok`` (fits the devices and memory and meets the targets), broadcastable
+    to shape (acc, ..., tp, slots, load).
+    """
+    eff = efficiency or Efficiency()
+    hw = hw_arrays(accs, precision)
+    se = hw.pop("software_efficiency")
+    extra = (1,) * (nd - 1 + 3)
+
+    def grid(x: np.ndarray) -> np.ndarray:  # add tp, slot and load axes
+        return np.asarray(x, dtype=float).reshape(np.shape(x) + (1,) * (3 + nd - np.ndim(x)))
+
+    hw_g = {k: v.reshape((-1, *extra)) for k, v in hw.items()}
+    se_g = se.reshape((-1, *extra))
+    tp = TP_GRID.reshape((1,) * nd + (-1, 1, 1))
+    slots = (np.array([float(batch)]) if batch else BATCH_GRID).reshape((1,) * nd + (1, -1, 1))
+    queues = target is not None and target.queues
+    rho = (LOAD_GRID if queues else np.ones(1)).reshape((1,) * nd + (1, 1, -1))
+    limit = TP_GRID[-1] if devices is None else float(devices)
+    effd = {"mfu": eff.mfu * se_g, "mbu": eff.mbu * se_g, "comm": eff.comm_eff * se_g}
+    n_out_g = grid(n_out)
+    common = {
+        "arch": arch_arrays(arch),
+        "hw": hw_g,
+        "precision_bytes": (BYTES_PER_PARAM[precision], KV_BYTES[precision]),
+        "tp": tp,
+        "slots": slots,
+        "n_in": grid(n_in),
+        "n_out": n_out_g,
+        "eff": effd,
+    }
+    cap = inference_roofline(batch=slots, **common)  # every slot full: the capacity
+    res = dict(inference_roofline(batch=slots * rho, **common)) if queues else dict(cap)
+    for k in ("tokens_per_s", "prefill_tokens_per_s", "decode_tokens_per_s"):
+        res[k] = cap[k] * rho  # busy a share rho of the time
+    ok = cap["fits"] & (tp <= limit)
+    first = res["ttft_s"] + res["t_step_s"]
+    if queues:
+        first = ttft(
+            slots=slots,
+            rho=rho,
+            n_out=n_out_g,
+            t_prefill_s=res["ttft_s"],
+            t_step_s=res["t_step_s"],
+            t_cycle_s=res["tpot_s"],
+            percentile=target.percentile,
+        )
+    if target is not None:
+        ok = ok & (res["tpot_s"] <= target.tpot_s) & (first <= target.ttft_s)
+    return res, {"tp": tp, "slots": slots, "rho": rho, "ttft": first, "ok": ok}
+
+
+def frontier(
+    acc: Accelerator,
+    arch: Architecture,
+    *,
+    devices: int,
+    n_in: float,
+    n_out: float,
+    precisions: Sequence[str],
+    efficiency: Efficiency | None = None,
+    target: LatencyTarget | None = None,
+) -> dict[str, np.ndarray]:
+    """Pareto curve of tokens/s per device against tokens/s per user.
+
+    Sweeps replica size, batch slots and precision (and the load under a TTFT
+    ``target``) in one vectorised pass; returns the non-dominated points sorted
+    by rising tokens/s per user: ``tokens_per_s_per_device``,
+    ``tokens_per_s_per_user`` [token/s], ``ttft_s``, ``tpot_s`` [s], ``tp``,
+    ``batch``, ``load``, ``precision`` and ``configurations`` (how many
+    configurations were evaluated).
+    """
+    rows: dict[str, list[np.ndarray]] = {k: [] for k in _FRONTIER_KEYS}
+    n_cfg = 0
+    for prec in precisions:  # a handful of precisions; the grid inside is vectorised
+        res, cfg = _sweep(
+            [acc],
+            arch,
+            1,
+            np.asarray(n_in),
+            np.asarray(n_out),
+            devices,
+            None,
+            prec,
+            efficiency,
+            target,
+        )
+        shape = np.broadcast_shapes(cfg["ok"].shape, res["tpot_s"].shape)
+        n_cfg += int(np.prod(shape))
+        ok = np.broadcast_to(cfg["ok"], shape).ravel()
+        vals = {
+            "tokens_per_s_per_device": res["tokens_per_s"] / cfg["tp"],
+            "tokens_per_s_per_user": 1.0 / res["tpot_s"],
+            "ttft_s": cfg["ttft"],
+            "tpot_s": res["tpot_s"],
+            "tp": cfg["tp"],
+            "batch": cfg["slots"],
+            "load": cfg["rho"],
+        }
+        for k, v in vals.items():
+            rows[k].append(np.broadcast_to(v, shape).ravel()[ok])
+        rows["precision"].append(np.full(int(ok.sum()), prec))
+    pts = {k: np.concatenate(v) for k, v in rows.items()}
+    keep = pareto(pts["tokens_per_s_per_user"], pts["tokens_per_s_per_device"])
+    out = {k: v[keep] for k, v in pts.items()}
+    out["configurations"] = np.array(n_cfg)
     return out
 
 
-def _expand(v: np.ndarray, nd: int) -> np.ndarray:
-    """(acc,) -> (acc, 1, ..., 1) with nd-1 extra axes for n_in/n_out plus tp, batch."""
-    return v.reshape((-1,) + (1,) * (nd - 1 + 2))
+_FRONTIER_KEYS = (
+    "tokens_per_s_per_device",
+    "tokens_per_s_per_user",
+    "ttft_s",
+    "tpot_s",
+    "tp",
+    "batch",
+    "load",
+    "precision",
+)
+
+
+def pareto(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Indices of the points no other point beats in both ``x`` and ``y``, by rising x.
+
+    Along the returned order ``y`` never rises (more of one costs the other).
+    """
+    order = np.lexsort((-y, -x))  # x descending, ties by y descending
+    best = np.maximum.accumulate(y[order])
+    prev = np.concatenate([[-np.inf], best[:-1]])
+    keep = order[y[order] > prev]
+    return keep[::-1]
 
 
 def bound_of(t_compute: Any, t_memory: Any, t_comm: Any) -> np.ndarray:
@@ -434,12 +573,15 @@ def perf(
     precision: str = "fp8",
     efficiency: Efficiency | None = None,
     tpot_slo_s: float | None = None,
+    target: LatencyTarget | None = None,
 ) -> PerfResult:
     """Inference performance of ``devices`` x ``acc`` serving ``arch``.
 
     ``batch=None`` picks the throughput-optimal batch that fits in memory (what
-    an MLPerf Offline run measures). Raises :class:`AiinfraError` when the
-    model cannot fit on the devices at any parallelism.
+    an MLPerf Offline run measures), or under ``target`` the largest throughput
+    that meets its TTFT and TPOT (Server, Interactive). Raises
+    :class:`AiinfraError` when the model cannot fit on the devices at any
+    parallelism, or no configuration meets the targets.
     """
     from aiinfra.errors import AiinfraError
 
@@ -456,7 +598,28 @@ def perf(
         precision=precision,
         efficiency=efficiency,
         tpot_slo_s=tpot_slo_s,
+        target=target,
     )
+    if not bool(r["fits"][0]) and (target is not None or tpot_slo_s is not None):
+        loose = best_inference(
+            [acc],
+            arch,
+            devices=devices,
+            batch=batch,
+            n_in=n_in,
+            n_out=n_out,
+            precision=precision,
+            efficiency=efficiency,
+        )
+        if bool(loose["fits"][0]):
+            tgt = target or LatencyTarget(tpot_s=float(tpot_slo_s or np.inf))
+            msg = (
+                f"no configuration of {devices} x {acc.name} serving {arch.name} meets "
+                f"TTFT <= {tgt.ttft_s * 1e3:g} ms and TPOT <= {tgt.tpot_s * 1e3:g} ms "
+                f"(best unconstrained TPOT {float(loose['tpot_s'][0]) * 1e3:,.0f} ms); "
+                "relax the targets, add --devices or lower --precision"
+            )
+            raise AiinfraError(msg)
     if not bool(r["fits"][0]):
         weights_gb = arch.total_params * BYTES_PER_PARAM[precision] / 1e9
         usable_gb = devices * acc.hbm_bytes * MEM_USABLE / 1e9
@@ -472,6 +635,8 @@ def perf(
     used = tp * replicas
     return PerfResult(
         tokens_per_s=float(r["tokens_per_s_per_device"][0]) * used,
+        tokens_per_s_per_device=float(r["tokens_per_s_per_device"][0]) * used / devices,
+        tokens_per_s_per_user=float(r["tokens_per_s_per_user"][0]),
         prefill_tokens_per_s=float(r["prefill_tokens_per_s_per_device"][0]) * used,
         decode_tokens_per_s=float(r["decode_tokens_per_s_per_device"][0]) * used,
         ttft_s=float(r["ttft_s"][0]),
@@ -479,6 +644,7 @@ def perf(
         memory_gb=float(r["memory_bytes"][0]) / 1e9,
         bound=str(bound_of(r["t_compute"], r["t_memory"], r["t_comm"])[0]),
         batch=int(r["batch"][0]),
+        load=float(r["load"][0]),
         tp=tp,
         replicas=replicas,
     )

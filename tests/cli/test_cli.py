@@ -244,3 +244,36 @@ def test_cli_start_up_imports_no_heavy_library():
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "[]", res.stdout
+
+
+def test_perf_latency_scenarios():
+    rates = {}
+    for sc in ("offline", "server", "interactive"):
+        res = invoke("perf", "-a", "H200-SXM", "-m", "llama-2-70b", "--scenario", sc, "--json")
+        assert res.exit_code == 0, res.output
+        rates[sc] = json.loads(res.output)
+    inter = rates["interactive"]
+    assert inter["ttft_s"] <= 0.45 and inter["tpot_s"] <= 0.04
+    assert inter["tokens_per_s_per_user"] == pytest.approx(1 / inter["tpot_s"])
+    assert rates["server"]["tokens_per_s"] <= rates["offline"]["tokens_per_s"]
+    # explicit targets override the scenario's
+    res = invoke("perf", "-a", "H200-SXM", "-m", "llama-2-70b", "--tpot-ms", "15", "--json")
+    assert json.loads(res.output)["tpot_s"] <= 0.015
+    bad = invoke("perf", "-a", "H200-SXM", "-m", "llama-2-70b", "--scenario", "batch")
+    assert bad.exit_code == 2 and "--scenario: 'batch' is not allowed" in bad.output
+    bad = invoke("perf", "-a", "H200-SXM", "-m", "llama-2-70b", "--tpot-ms", "-1")
+    assert bad.exit_code == 2 and "--tpot-ms" in bad.output
+    never = invoke("perf", "-a", "H100-SXM", "-m", "llama-3.1-405b", "--tpot-ms", "0.5")
+    assert never.exit_code == 2 and "meets TTFT" in never.output
+
+
+def test_perf_frontier_json():
+    res = invoke("perf", "-a", "B200", "-m", "llama-3.1-70b", "--frontier", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    pts = doc["points"]
+    assert doc["configurations"] >= 1000 and len(pts) >= 5
+    user = [p["tokens_per_s_per_user"] for p in pts]
+    dev = [p["tokens_per_s_per_device"] for p in pts]
+    assert user == sorted(user) and dev == sorted(dev, reverse=True)
+    assert {p["precision"] for p in pts} <= {"bf16", "fp8", "fp4"}
