@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -45,6 +45,49 @@ PERF_UNITS = {
     "device_hours": "device-hours",
     "mfu": "1 (model FLOP utilisation)",
 }
+
+
+def _perf_problems(
+    precision: str | None,
+    mode: str,
+    devices: int,
+    input_tokens: float,
+    output_tokens: float,
+    batch: str,
+    tpot_ms: float | None,
+    ttft_ms: float | None,
+    scenario: str,
+    tokens: float,
+) -> tuple[list[str], int | None]:
+    """One line per bad ``perf`` option, and the batch as a number (None: auto)."""
+    from aiinfra.layers import compute
+    from aiinfra.layers.serving import SCENARIOS
+
+    problems = []
+    if precision is not None and precision not in compute.BYTES_PER_PARAM:
+        problems.append(f"--precision: {precision!r} is not allowed; use bf16, fp8 or fp4")
+    if mode not in ("infer", "train"):
+        problems.append(f"--mode: {mode!r} is not allowed; use infer or train")
+    if devices < 1 or devices > 1_000_000:
+        problems.append(f"--devices: {devices} is not allowed; use 1 to 1000000")
+    if not (1 <= input_tokens <= 10_000_000) or not (1 <= output_tokens <= 10_000_000):
+        problems.append("--input-tokens/--output-tokens: use 1 to 10000000 tokens")
+    n_batch: int | None = None
+    if batch != "auto":
+        try:
+            n_batch = int(batch)
+        except ValueError:
+            n_batch = -1
+        if not 1 <= n_batch <= 65536:
+            problems.append(f"--batch: {batch!r} is not allowed; use 'auto' or 1 to 65536")
+    for name, v in (("--tpot-ms", tpot_ms), ("--ttft-ms", ttft_ms)):
+        if v is not None and not 0 < v <= 3_600_000:
+            problems.append(f"{name}: {v:g} is not allowed; use a positive time up to 3600000 ms")
+    if scenario not in SCENARIOS:
+        problems.append(f"--scenario: {scenario!r} is not allowed; use {', '.join(SCENARIOS)}")
+    if not 0 < tokens < 1e18:
+        problems.append(f"--tokens: {tokens:g} is not allowed; use a positive count below 1e18")
+    return problems, n_batch
 
 
 @app.command()
@@ -95,33 +138,21 @@ def perf(
     """LLM inference/training performance of an accelerator x model (roofline)."""
     from aiinfra.catalogs import get_accelerator, get_architecture
     from aiinfra.layers import compute
-    from aiinfra.layers.serving import SCENARIOS, target_for
+    from aiinfra.layers.serving import target_for
     from aiinfra.validation import DEFAULTS
 
-    problems = []
-    if precision is not None and precision not in compute.BYTES_PER_PARAM:
-        problems.append(f"--precision: {precision!r} is not allowed; use bf16, fp8 or fp4")
-    if mode not in ("infer", "train"):
-        problems.append(f"--mode: {mode!r} is not allowed; use infer or train")
-    if devices < 1 or devices > 1_000_000:
-        problems.append(f"--devices: {devices} is not allowed; use 1 to 1000000")
-    if not (1 <= input_tokens <= 10_000_000) or not (1 <= output_tokens <= 10_000_000):
-        problems.append("--input-tokens/--output-tokens: use 1 to 10000000 tokens")
-    n_batch: int | None = None
-    if batch != "auto":
-        try:
-            n_batch = int(batch)
-        except ValueError:
-            n_batch = -1
-        if not 1 <= n_batch <= 65536:
-            problems.append(f"--batch: {batch!r} is not allowed; use 'auto' or 1 to 65536")
-    for name, v in (("--tpot-ms", tpot_ms), ("--ttft-ms", ttft_ms)):
-        if v is not None and not 0 < v <= 3_600_000:
-            problems.append(f"{name}: {v:g} is not allowed; use a positive time up to 3600000 ms")
-    if scenario not in SCENARIOS:
-        problems.append(f"--scenario: {scenario!r} is not allowed; use {', '.join(SCENARIOS)}")
-    if not 0 < tokens < 1e18:
-        problems.append(f"--tokens: {tokens:g} is not allowed; use a positive count below 1e18")
+    problems, n_batch = _perf_problems(
+        precision,
+        mode,
+        devices,
+        input_tokens,
+        output_tokens,
+        batch,
+        tpot_ms,
+        ttft_ms,
+        scenario,
+        tokens,
+    )
     if problems:
         _fail(problems)
     acc = get_accelerator(accelerator)
@@ -136,20 +167,7 @@ def perf(
             ]
         )
     if mode == "train":
-        t = compute.training_time(
-            tokens,
-            active_params=arch.active_params,
-            devices=devices,
-            peak_flops=acc.peak(precision),
-            mfu=DEFAULTS.training_mfu * acc.software_efficiency,
-        )
-        out = {
-            "flop": float(t["flop"]),
-            "seconds": float(t["seconds"]),
-            "days": float(t["seconds"]) / 86400.0,
-            "device_hours": float(t["device_hours"]),
-            "mfu": DEFAULTS.training_mfu * acc.software_efficiency,
-        }
+        out = _train_out(acc, arch, precision, devices, tokens)
     else:
         target = target_for(
             scenario,
@@ -186,6 +204,28 @@ def perf(
     out_console.print(table)
 
 
+def _train_out(acc: Any, arch: Any, precision: str, devices: int, tokens: float) -> dict:
+    """``perf --mode train``: FLOP, time and device-hours to train on ``tokens``."""
+    from aiinfra.layers import compute
+    from aiinfra.validation import DEFAULTS
+
+    mfu = DEFAULTS.training_mfu * acc.software_efficiency
+    t = compute.training_time(
+        tokens,
+        active_params=arch.active_params,
+        devices=devices,
+        peak_flops=acc.peak(precision),
+        mfu=mfu,
+    )
+    return {
+        "flop": float(t["flop"]),
+        "seconds": float(t["seconds"]),
+        "days": float(t["seconds"]) / 86400.0,
+        "device_hours": float(t["device_hours"]),
+        "mfu": mfu,
+    }
+
+
 def _print_frontier(
     acc: object,
     arch: object,
@@ -198,7 +238,7 @@ def _print_frontier(
     """Print the throughput-interactivity Pareto curve over the part's precisions."""
     import time
 
-    from aiinfra.layers.roofline import frontier
+    from aiinfra.layers.frontier import frontier
     from aiinfra.validation import DEFAULTS
 
     t0 = time.perf_counter()

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aiinfra.catalogs import get_accelerator, get_architecture
-from aiinfra.layers.roofline import frontier, pareto, perf
+from aiinfra.layers.frontier import frontier, pareto
+from aiinfra.layers.roofline import perf
 from aiinfra.layers.serving import (
     SCENARIOS,
     LatencyTarget,
