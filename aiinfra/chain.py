@@ -124,7 +124,7 @@ class Chain:
             "year": st.years,
             "workload": list(DemandSection.WORKLOADS),
             "accelerator": list(st.accelerators),
-            "use": ["inference", "training", "other_ai"],
+            "use": ["inference", "training", "other_ai", "ramp_up", "idle"],
             "vendor": list(VENDORS),
             "company": list(COMPANIES),
             "node": list(NODE_FAMILIES),

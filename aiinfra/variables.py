@@ -98,10 +98,33 @@ register(
     DY,
     "demand",
     "Training compute demand",
-    "All training: frontier runs plus other runs and experiments.",
+    "All training and R&D compute the labs' budgets buy (model FLOP at the training MFU).",
+)
+register(
+    "training_budget_usd",
+    "USD/year",
+    DY,
+    "demand",
+    "Training and R&D compute budget",
+    "R&D-compute-to-revenue ratio x LLM revenue + big-tech AI labs' own R&D compute.",
+)
+register(
+    "training_h100e_years",
+    "1/year",
+    DY,
+    "demand",
+    "Training compute in H100-equivalent years",
+    "Budget over the price of an H100e-hour, in H100e-years per year.",
 )
 register("frontier_run_flop", "FLOP", DY, "demand", "Compute of one frontier training run")
-register("frontier_runs", "1/year", DY, "demand", "Frontier-scale training runs per year")
+register(
+    "frontier_runs",
+    "1/year",
+    DY,
+    "demand",
+    "Frontier-scale training runs per year",
+    "Final runs the budget pays for: training FLOP / ((1 + R&D multiple) x one run).",
+)
 
 # ----------------------------------------------------------------- compute
 DYA = ("draw", "year", "accelerator")
@@ -120,7 +143,9 @@ register(
     ("draw", "year", "use"),
     "compute",
     "XPUs needed by use",
-    "inference, training, other (non-LLM) AI.",
+    "inference, training (incl. R&D), other (non-LLM) AI, ramp-up (units a growing fleet "
+    "holds at year end ahead of the work: half a year of growth plus bring-up) and idle "
+    "(owned but unused).",
 )
 register("xpus_needed_total", "device", DY, "compute", "XPUs needed (all uses)")
 register(
@@ -153,7 +178,7 @@ register(
     DY,
     "compute",
     "Token rate capacity needed",
-    "Average token rate divided by utilisation (provisioned serving capacity).",
+    "Peak token rate x headroom (provisioned serving capacity).",
 )
 
 # ----------------------------------------------------------------- fleet
@@ -193,12 +218,14 @@ register(
 )
 register("retirements", "device/year", DY, "fleet", "XPUs retired")
 register(
-    "fleet_gap",
+    "fleet_surplus_share",
     "1",
     DY,
     "fleet",
-    "Fleet gap",
-    "Installed fleet over the physics need at history years; decays afterwards.",
+    "Fleet surplus share",
+    "Share of the installed fleet the physics does not need (1 - 1/coverage); negative when "
+    "the need exceeds the installed fleet. Reported, never fitted: in history years it is "
+    "what tokens, training and other AI leave unexplained.",
 )
 register(
     "fleet_coverage",
@@ -206,7 +233,7 @@ register(
     DY,
     "fleet",
     "Fleet coverage",
-    "Share of the (gap-adjusted) need the installed fleet can serve.",
+    "Share of the need the installed fleet can serve (installed / need).",
 )
 
 # ----------------------------------------------------------------- fab
@@ -364,7 +391,8 @@ register(
     ("draw", "year", "use"),
     "power",
     "XPU capacity of LLM providers (IT power) by use (seed figure 6)",
-    "Only inference and training are filled; other_ai is zero.",
+    "Only inference and training are filled (ramp-up and idle units split between them); "
+    "other_ai, ramp_up and idle are zero.",
 )
 register(
     "dc_capacity_mw",

@@ -36,7 +36,15 @@ TIERS: dict[str, tuple[str, ...]] = {
     "inputs": ("catalogs", "scenario", "uncertainty"),
     "layers": ("layers",),
     "pipeline": ("pipeline", "chain", "results", "montecarlo", ""),
-    "analysis": ("bottleneck", "reconcile", "calibrate", "sensitivity", "validation", "dashboard"),
+    "analysis": (
+        "bottleneck",
+        "reconcile",
+        "calibrate",
+        "sensitivity",
+        "validation",
+        "serving_fit",
+        "dashboard",
+    ),
     "report": ("report",),
     "interface": ("cli", "webapp", "reference"),
 }

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from aiinfra.arrays import contract, dot_last, previous_year, sum_last
-from aiinfra.catalogs import Accelerator, Architecture
-from aiinfra.layers.demand import capped_growth
+from aiinfra.catalogs import Accelerator, Architecture, get_architecture
+from aiinfra.layers.demand import H100_BF16_FLOPS, capped_growth
 from aiinfra.layers.roofline import (  # noqa: F401  (the compute layer's public API)
     ACT_BYTES,
     BATCH_GRID,
@@ -39,6 +39,7 @@ from aiinfra.layers.roofline import (  # noqa: F401  (the compute layer's public
     prefill_time,
     training_time,
 )
+from aiinfra.layers.serving import LatencyTarget
 from aiinfra.scenario.params import ComputeParams
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "Efficiency",
     "PerfResult",
     "best_inference",
+    "build_ahead",
     "decode_step",
     "device_seconds",
     "expert_coverage",
@@ -61,6 +63,7 @@ __all__ = [
     "requirements",
     "serving_tables",
     "shipments_needed",
+    "training_devices",
     "training_time",
     "xpus_required",
 ]
@@ -149,45 +152,80 @@ def xpus_required(
 
 def serving_tables(
     accs: Sequence[Accelerator],
-    arch: Architecture,
+    models: Sequence[Mapping[str, float]],
     *,
     n_in: np.ndarray,
     n_out: np.ndarray,
+    targets: Sequence[LatencyTarget],
     precision: str,
     efficiency: Efficiency,
-    tpot_slo_s: float,
 ) -> dict[str, np.ndarray]:
-    """Per-device prefill and decode rates at benchmark efficiency.
+    """Per-device prefill and decode rates of each workload under its latency targets.
 
     Parameters
     ----------
+    accs : sequence of Accelerator
+        The types of the fleet.
+    models : sequence of mapping, one per workload
+        Catalog model name -> share of the workload's tokens it serves [1].
     n_in, n_out : ndarray, (workload,)
         Prompt and output tokens per request [tokens].
+    targets : sequence of LatencyTarget, one per workload
+        TTFT (at its percentile) and TPOT targets.
 
     Returns
     -------
     dict of ndarray, (type, workload)
-        ``prefill_rate`` and ``decode_rate`` [token/s per device] at the
-        throughput-optimal tensor-parallel degree (within the scale-up domain)
-        and batch that meets ``tpot_slo_s``.
+        ``prefill_rate`` and ``decode_rate`` [token/s per device]: the
+        throughput-optimal replica size, batch and load that meet the targets,
+        the models combined by their token shares (device-seconds per token add
+        up); ``meets`` (bool): whether every model of the workload met the
+        targets on that type (a type that cannot is rated at its best
+        configuration under the TPOT target alone, or without targets).
     """
-    r = best_inference(
-        accs,
-        arch,
-        n_in=np.asarray(n_in, dtype=float)[None, :],
-        n_out=np.asarray(n_out, dtype=float)[None, :],
-        precision=precision,
-        efficiency=efficiency,
-        tpot_slo_s=tpot_slo_s,
-    )
-    if not np.all(r["fits"]):
-        bad = sorted({accs[i].name for i in np.argwhere(~r["fits"])[:, 0]})
+    n_t, n_w = len(accs), len(models)
+    inv_p = np.zeros((n_t, n_w))
+    inv_d = np.zeros((n_t, n_w))
+    meets = np.ones((n_t, n_w), dtype=bool)
+    for w, (mix, target) in enumerate(zip(models, targets, strict=True)):
+        total = sum(mix.values())
+        for name, share in mix.items():
+            arch = get_architecture(name)
+            r = _rates_meeting(accs, arch, n_in[w], n_out[w], target, precision, efficiency)
+            inv_p[:, w] += share / total / r["prefill_tokens_per_s_per_device"]
+            inv_d[:, w] += share / total / r["decode_tokens_per_s_per_device"]
+            meets[:, w] &= r["meets"]
+    return {"prefill_rate": 1.0 / inv_p, "decode_rate": 1.0 / inv_d, "meets": meets}
+
+
+def _rates_meeting(
+    accs: Sequence[Accelerator],
+    arch: Architecture,
+    n_in: float,
+    n_out: float,
+    target: LatencyTarget,
+    precision: str,
+    efficiency: Efficiency,
+) -> dict[str, np.ndarray]:
+    """Best rates per type under ``target``; types that cannot meet it fall back to the
+    TPOT target alone, then to none (their rates are what they can do at best)."""
+    kw = {"n_in": float(n_in), "n_out": float(n_out), "efficiency": efficiency}
+    r = best_inference(accs, arch, precision=precision, target=target, **kw)
+    out = {k: np.array(v, copy=True) for k, v in r.items()}
+    out["meets"] = r["fits"].copy()
+    for fallback in (LatencyTarget(tpot_s=target.tpot_s), None):
+        if out["fits"].all():
+            break
+        f = best_inference(accs, arch, precision=precision, target=fallback, **kw)
+        miss = ~out["fits"]
+        for k in out:
+            if k != "meets":
+                out[k][miss] = f[k][miss]
+    if not out["fits"].all():
+        bad = sorted({accs[i].name for i in np.flatnonzero(~out["fits"])})
         msg = f"{arch.name} cannot be served within the scale-up domain of {', '.join(bad)}"
         raise ValueError(msg)
-    return {
-        "prefill_rate": r["prefill_tokens_per_s_per_device"],
-        "decode_rate": r["decode_tokens_per_s_per_device"],
-    }
+    return out
 
 
 def mix_table(
@@ -214,6 +252,34 @@ def shipments_needed(installed: np.ndarray, lifetime: np.ndarray) -> np.ndarray:
     return np.maximum(n - prev, 0.0) + prev / np.asarray(lifetime, dtype=float)[:, None]
 
 
+def build_ahead(n_work: np.ndarray, lead_years: np.ndarray, growth_of: np.ndarray) -> np.ndarray:
+    """Installed units a year-end fleet needs to cover the work ``lead_years`` later.
+
+    ``n_work`` (draw, year, type) [units] are the devices the year's average work
+    of one use needs; the fleet at the end of the year must cover that work
+    ``lead_years`` (draw,) [yr] later, so ``n_work · g^lead`` with ``g`` the
+    year-on-year growth of ``growth_of`` (draw, year) (the last year repeats the
+    growth before it) [units].
+    """
+    tot = growth_of
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(tot[:, :-1] > 0, tot[:, 1:] / tot[:, :-1], 1.0)
+    g = np.concatenate([g, g[:, -1:]], axis=1) if g.shape[1] else np.ones_like(tot)
+    return n_work * np.power(np.maximum(g, 1e-3), lead_years[:, None])[..., None]
+
+
+def training_devices(
+    training_flop: np.ndarray, train_rate: np.ndarray, mfu: np.ndarray, goodput: np.ndarray
+) -> np.ndarray:
+    """Devices of each type that would do a year's training alone, (draw, year, type).
+
+    ``training_flop`` (draw, year) [FLOP/yr] at ``train_rate`` (type,) [FLOP/s] x
+    ``mfu`` x ``goodput`` (draw,) [1].
+    """
+    per_year = (mfu * goodput * SECONDS_PER_YEAR)[:, None, None] * train_rate[None, None]
+    return training_flop[..., None] / per_year
+
+
 def requirements(
     t: np.ndarray,
     *,
@@ -221,6 +287,9 @@ def requirements(
     output_tokens: np.ndarray,
     training_flop: np.ndarray,
     p: ComputeParams,
+    peak_to_average: np.ndarray,
+    lead_years: np.ndarray,
+    training_lead_years: np.ndarray,
     lifetime: np.ndarray,
     rates: Mapping[str, np.ndarray] | None,
     mix: np.ndarray,
@@ -233,13 +302,19 @@ def requirements(
     Parameters
     ----------
     t : ndarray, (year,)
-        Years since the base year [yr].
+        Years since the base year (2023) [yr].
     input_tokens, output_tokens : ndarray, (draw, year, workload)
         Token demand [token/yr].
     training_flop : ndarray, (draw, year)
-        Training compute demand [FLOP/yr].
+        Training and R&D compute [FLOP/yr] (model FLOP at ``training_mfu``).
     p : namespace
         Sampled ``compute`` section (arrays of shape (draw,)).
+    peak_to_average : ndarray, (draw, workload)
+        Peak over average load of each workload [1].
+    lead_years : ndarray, (draw,)
+        How far ahead of the work the year-end fleet is built [yr].
+    training_lead_years : ndarray, (draw,)
+        The same for training clusters, assembled before their runs start [yr].
     lifetime : ndarray, (draw,)
         Accelerator service life [yr].
     rates : dict or None
@@ -253,55 +328,60 @@ def requirements(
     Returns
     -------
     dict of ndarray
-        ``need_per_type`` (draw, year, type): devices of each type that would
-        do all the year's work alone; ``xpus_by_type`` (draw, year, type),
-        ``xpus_by_workload`` (draw, year, workload), ``xpus_by_use`` (draw,
-        year, use: inference, training, other AI) for a fleet in the deployment
-        mix; ``xpus_total``, ``h100e_total``, ``shipments_needed``,
-        ``shipments_needed_h100e`` [units/yr] and ``token_rate_needed``
-        [token/s] (draw, year).
+        ``need_per_type`` (draw, year, type): devices of each type a year-end
+        fleet would need to do all the work alone; ``xpus_by_type`` (draw, year,
+        type), ``xpus_by_workload`` (draw, year, workload), ``xpus_by_use``
+        (draw, year, use: inference, training, other AI, ramp-up, idle) for a
+        fleet in the deployment mix; ``xpus_total``, ``h100e_total``,
+        ``shipments_needed``, ``shipments_needed_h100e`` [units/yr] and
+        ``token_rate_needed`` [token/s] (draw, year).
 
     Notes
     -----
-    With ``N_t`` type-t devices able to do all the work, a fleet split by
-    shares ``m_t`` needs ``N = 1 / Σ_t (m_t / N_t)`` devices (work flows to
-    each type in proportion to its capacity).
+    Serving capacity is sized for each workload's peak (``peak_to_average``)
+    plus ``headroom``, at the roofline rate under its latency targets times
+    ``production_efficiency`` and the yearly ``efficiency_gain``; the fleet at
+    year end holds the work ``lead_years`` ahead (:func:`build_ahead`) and an
+    ``idle_share`` that owners hold unused. With ``N_t``
+    type-t devices able to do all the work, a fleet split by shares ``m_t``
+    needs ``N = 1 / Σ_t (m_t / N_t)`` devices.
     """
+    # efficiency gains relative to 2025, the year production_efficiency is fitted at
     gain = capped_growth(
-        t, np.ones_like(p.efficiency_gain), p.efficiency_gain, p.efficiency_gain_halflife
+        t - 2.0, np.ones_like(p.efficiency_gain), p.efficiency_gain, p.efficiency_gain_halflife
     )
-    util = p.utilisation[:, None]
-    available = SECONDS_PER_YEAR * util * p.production_efficiency[:, None] * gain  # (draw, year)
+    # device-seconds of capacity per device and year, at production efficiency
+    available = SECONDS_PER_YEAR * p.production_efficiency[:, None] * gain / p.headroom[:, None]
     computed_in = input_tokens * (1.0 - p.prefix_cache_hit[:, None, None])
+    peak = peak_to_average[:, None, :]  # capacity is sized for each workload's peak
     if rates is not None:
         inv_p = 1.0 / rates["prefill_rate"]  # (type, workload) device-seconds per token
         inv_d = 1.0 / rates["decode_rate"]
+        n_inf = device_seconds(computed_in * peak, output_tokens * peak, inv_p, inv_d)
     else:
         per_tok = 1.0 / (p.fixed_tokens_per_s[:, None, None, None] * h100e[None, None, :, None])
-        inv_p = inv_d = None
-    if inv_p is not None:
-        n_inf = device_seconds(computed_in, output_tokens, inv_p, inv_d) / available[..., None]
-    else:
-        tokens = (computed_in + output_tokens)[:, :, None, :]
-        n_inf = dot_last(tokens, per_tok) / available[..., None]
+        n_inf = dot_last(((computed_in + output_tokens) * peak)[:, :, None, :], per_tok)
+    n_inf = n_inf / available[..., None]
     train_rate = train_flops * software_eff  # FLOP/s per device, (type,)
-    per_device_year = (p.training_mfu[:, None] * p.training_goodput[:, None] * SECONDS_PER_YEAR)[
-        ..., None
-    ] * train_rate[None, None]
-    n_train = training_flop[..., None] / per_device_year
-    other_share = p.other_ai_share_2023[:, None] * np.power(
-        1.0 - p.other_ai_share_decline[:, None], t
+    n_train = training_devices(training_flop, train_rate, p.training_mfu, p.training_goodput)
+    other_h100e = capped_growth(
+        t - 1.0, p.other_ai_h100e_2024, p.other_ai_growth, p.other_ai_growth_halflife
     )
-    n_all = (n_inf + n_train) / (1.0 - other_share[..., None])  # (draw, year, type)
+    # non-LLM AI runs mostly in BF16/TF32: H100-equivalents at the training precision
+    n_other = other_h100e[..., None] * (H100_BF16_FLOPS / train_rate)[None, None, :]
+    n_ahead = build_ahead(n_inf + n_other, lead_years, (n_inf + n_other).sum(axis=-1))
+    n_ahead = n_ahead + build_ahead(n_train, training_lead_years, training_flop)
+    n_all = n_ahead / (1.0 - p.idle_share[:, None, None])
     total, w = mixed_fleet(n_all, mix)
-    inf = total * (w * n_inf / n_all).sum(axis=-1)
-    train = total * (w * n_train / n_all).sum(axis=-1)
-    if inv_p is not None:
+    uses = [total * (w * n / n_all).sum(axis=-1) for n in (n_inf, n_train, n_other, n_ahead)]
+    uses[3] = uses[3] - uses[0] - uses[1] - uses[2]  # ramp-up: held ahead of the work
+    work = uses[0] + uses[1] + uses[2] + uses[3]
+    if rates is not None:
         cw = w / available[..., None] / n_all * total[..., None]
-        by_w = computed_in * contract(cw, inv_p) + output_tokens * contract(cw, inv_d)
+        by_w = computed_in * peak * contract(cw, inv_p) + output_tokens * peak * contract(cw, inv_d)
     else:
-        by_w = computed_in + output_tokens
-    by_w = by_w / by_w.sum(axis=-1, keepdims=True) * inf[..., None]
+        by_w = (computed_in + output_tokens) * peak
+    by_w = by_w / by_w.sum(axis=-1, keepdims=True) * uses[0][..., None]
     by_type = total[..., None] * mix[None]
     h100e_total = dot_last(by_type, h100e[None, None])
     return {
@@ -309,13 +389,14 @@ def requirements(
         "n_inf": n_inf,
         "xpus_by_type": by_type,
         "xpus_by_workload": by_w,
-        "xpus_by_use": np.stack([inf, train, total - inf - train], axis=-1),
+        "xpus_by_use": np.stack([*uses, total - work], axis=-1),
         "xpus_total": total,
         "h100e_total": h100e_total,
         "shipments_needed": shipments_needed(total, lifetime),
         "shipments_needed_h100e": shipments_needed(h100e_total, lifetime),
-        "token_rate_needed": (input_tokens + output_tokens).sum(axis=-1)
-        / (SECONDS_PER_YEAR * util),
+        "token_rate_needed": ((input_tokens + output_tokens) * peak).sum(axis=-1)
+        * p.headroom[:, None]
+        / SECONDS_PER_YEAR,
     }
 
 

@@ -206,40 +206,84 @@ def _finish(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def training_flop(t: np.ndarray, training: TrainingParams) -> dict[str, np.ndarray]:
-    """Training compute demand per year.
+# Model FLOP one H100-equivalent hour buys at the training MFU and goodput: dense BF16
+# peak of an H100 SXM (989 TFLOP/s, NVIDIA datasheet) x 3,600 s.
+H100_BF16_FLOPS = 989e12
+HOURS_PER_YEAR = 365.25 * 24.0
+
+
+def training_budget(t: np.ndarray, revenue_usd: np.ndarray, training: TrainingParams) -> np.ndarray:
+    """Training and R&D compute the labs can pay for, (draw, year) [USD/yr].
+
+    ``ratio(t) · revenue + big-tech labs``: the R&D-compute-to-revenue ratio
+    closes its gap to the long-run ratio with a half-life (start-ups spend
+    raised capital ahead of revenue), and big-tech AI labs grow on their own
+    capped path. ``t`` is years since 2023; the parameters are anchored in 2024.
+    """
+    ts = t - 1.0
+    r_long = _col(training.rd_compute_to_revenue_long)
+    ratio = r_long + (_col(training.rd_compute_to_revenue_2024) - r_long) * np.exp2(
+        -ts / _col(training.rd_compute_to_revenue_halflife)
+    )
+    bigtech = capped_growth(
+        ts,
+        training.bigtech_rd_compute_2024,
+        training.bigtech_rd_compute_growth,
+        training.bigtech_rd_compute_halflife,
+    )
+    return ratio * revenue_usd + bigtech
+
+
+def training_flop(
+    t: np.ndarray,
+    training: TrainingParams,
+    *,
+    revenue_usd: np.ndarray,
+    mfu: np.ndarray,
+    goodput: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Training and R&D compute per year, bought with the labs' budgets.
 
     Parameters
     ----------
     t : ndarray, (year,)
-        Years since the base year [yr].
+        Years since the base year (2023) [yr].
     training : namespace
         Sampled ``demand.training`` section.
+    revenue_usd : ndarray, (draw, year)
+        LLM provider revenue [USD/yr].
+    mfu, goodput : ndarray, (draw,)
+        Training MFU and goodput [1].
 
     Returns
     -------
     dict of ndarray, (draw, year)
-        ``frontier_run_flop`` [FLOP] compute of one frontier run;
-        ``frontier_runs`` [1/yr]; ``training_flop`` [FLOP/yr] all training,
-        ``(1 + other_training_multiple) · runs · flop_per_run``.
-
-    Notes
-    -----
-    Epoch AI (2024) measures frontier training compute growing 4-5x per year
-    since 2010; the half-life lets that growth slow as runs hit power and cost
-    limits.
+        ``training_budget_usd`` [USD/yr]; ``training_h100e_years`` [H100e-yr/yr]
+        (budget / price per H100e-hour / 8,766 h); ``training_flop`` [FLOP/yr]
+        model FLOP at ``mfu`` and ``goodput``; ``frontier_run_flop`` [FLOP] one
+        frontier run (Epoch AI trend); ``frontier_runs`` [1/yr] the final runs
+        the budget pays for, ``flop / ((1 + other_training_multiple) · run)``.
     """
+    budget = training_budget(t, revenue_usd, training)
+    price = _col(training.compute_price_2024) * np.power(
+        1.0 - _col(training.compute_price_decline), t - 1.0
+    )
+    hours = budget / price  # H100e-hours per year
+    flop = hours * 3600.0 * H100_BF16_FLOPS * _col(mfu) * _col(goodput)
     per_run = capped_growth(
         t,
         training.frontier_run_flop_2023,
         training.frontier_growth_2023,
         training.frontier_growth_halflife,
     )
-    runs = _col(training.frontier_runs_2023) * np.power(
-        1.0 + _col(training.frontier_runs_growth), t
-    )
-    total = (1.0 + _col(training.other_training_multiple)) * runs * per_run
-    return {"frontier_run_flop": per_run, "frontier_runs": runs, "training_flop": total}
+    runs = flop / ((1.0 + _col(training.other_training_multiple)) * per_run)
+    return {
+        "training_budget_usd": budget,
+        "training_h100e_years": hours / HOURS_PER_YEAR,
+        "training_flop": flop,
+        "frontier_run_flop": per_run,
+        "frontier_runs": runs,
+    }
 
 
 MODELS: Mapping[str, Any] = {"tokens": tokens_model, "revenue": revenue_model}

@@ -11,10 +11,10 @@ A stock-flow model run year by year (vectorised over draws):
   would do all the work alone (from the compute layer), so the new units are
   ``x = max(0, 1 - Σ_t S_t/N_t) / Σ_t m_t/N_t``.
 
-The fleet that history built is larger than the physics of tokens and
-training requires (build-ahead, immature serving stacks, non-LLM work). The
-ratio at the last history year, the *fleet gap*, is measured per draw and
-decays towards 1 with a half-life, so shipments continue smoothly from history.
+No residual is fitted: in history years the installed fleet is what was
+shipped, and ``coverage`` (installed / need) says how well the physics of
+tokens, training and other AI explains it; later years ship what the need
+requires.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from scipy.special import gamma
 from aiinfra.arrays import dot_last, sum_last
 from aiinfra.kernels import deploy, lag_weights
 
-__all__ = ["LAYERS", "WEIBULL_SHAPE", "Supply", "stock_flow", "survival"]
+__all__ = ["LAYERS", "WEIBULL_SHAPE", "Supply", "smooth_cuts", "stock_flow", "survival"]
 
 # The layers the bottleneck solver checks, in the order of Supply.flow then Supply.mw.
 LAYERS = ("logic", "cowos", "hbm", "euv", "transceivers", "dc", "power")
@@ -72,6 +72,21 @@ class Supply:
     max_waiting: np.ndarray
 
 
+def smooth_cuts(want: np.ndarray, previous: np.ndarray, tau_years: np.ndarray | None) -> np.ndarray:
+    """Shipments when buyers cut orders gradually [units/yr].
+
+    A rise ships at once; a cut closes the share ``1 - exp(-1/tau)`` of the gap
+    to ``want`` (draw,) from last year's ``previous`` (draw,) shipments, because
+    supply contracts and capacity are committed a lead time ahead (a first-order
+    adjustment, as in Sterman's stock-management rule). The units shipped above
+    the need stay in the fleet as surplus and cut the next years' orders.
+    """
+    if tau_years is None:
+        return want
+    keep = np.exp(-1.0 / np.maximum(tau_years, 1e-9))
+    return np.where(want < previous, want + (previous - want) * keep, want)
+
+
 def survival(age: Any, lifetime: Any, shape: float = WEIBULL_SHAPE) -> np.ndarray:
     """Share of units still in service at ``age`` years [1].
 
@@ -92,7 +107,7 @@ def stock_flow(
     need: np.ndarray,
     mix: np.ndarray,
     lifetime: np.ndarray,
-    gap_halflife: np.ndarray,
+    order_cut_years: np.ndarray | None = None,
     supply: Supply | None = None,
 ) -> dict[str, np.ndarray]:
     """Shipments and installed base by type, year by year.
@@ -118,17 +133,17 @@ def stock_flow(
         Deployment mix of new shipments [1].
     lifetime : ndarray, (draw,)
         Mean service life [yr].
-    gap_halflife : ndarray, (draw,)
-        Half-life of the fleet gap after the last history year [yr].
+    order_cut_years : ndarray, (draw,), optional
+        Time constant of cutting orders (:func:`smooth_cuts`) [yr]; None cuts at once.
 
     Returns
     -------
     dict of ndarray
         ``shipments`` and ``installed`` (draw, year, type) [units/yr, units];
         ``vintage`` (draw, year, vintage) installed units by shipment year;
-        ``retirements`` (draw, year) [units/yr]; ``gap`` (draw, year) [1];
-        ``coverage`` (draw, year): share of the year's gap-adjusted need the
-        installed fleet can serve (>1 means spare capacity) [1]. With
+        ``retirements`` (draw, year) [units/yr]; ``coverage`` (draw, year):
+        share of the year's need the installed fleet can serve (>1 means spare
+        capacity, < 1 in history a fleet smaller than the physics needs) [1]. With
         ``supply`` also ``desired`` and ``backlog`` (draw, year) [units/yr],
         ``supportable`` (draw, year, layer) [units/yr] and ``binding`` (draw,
         year): index of the binding layer, ``n_layers`` when demand binds.
@@ -140,12 +155,9 @@ def stock_flow(
     inst = np.zeros_like(ship)
     need = np.ascontiguousarray(need.transpose(1, 0, 2))
     vint = np.zeros((n_draw, n_year, n_year))
-    gap = np.ones((n_draw, n_year))
     cover = np.ones((n_draw, n_year))
     retire = np.zeros((n_draw, n_year))
     hist_rows = ~np.isnan(history).any(axis=1)
-    last_hist = int(np.flatnonzero(hist_rows).max()) if hist_rows.any() else -1
-    gap0 = np.ones(n_draw)
     prev_total = np.full(n_draw, initial.sum())
     solver = None if supply is None else _Solver.start(supply, n_draw, n_year, n_type)
     dep = ship if solver is None else solver.dep  # deployments: shipments unless chips wait
@@ -155,9 +167,7 @@ def stock_flow(
     ship_tot = np.zeros((n_draw, n_year))
     for i in range(n_year):
         surv = _survivors(i, initial, s_init, s_age, dep, ship_tot, vint)
-        if i > last_hist:
-            gap[:, i] = 1.0 + (gap0 - 1.0) * np.exp2(-(i - last_hist) / gap_halflife)
-        eff_need = need[i] * gap[:, i, None]
+        eff_need = need[i]
         if hist_rows[i]:
             ship[i] = history[i][None, :]
             x = sum_last(ship[i])
@@ -166,6 +176,8 @@ def stock_flow(
             per_unit = (mix[i][None, :] / eff_need).sum(axis=-1)
             # new units, grossed up for attrition in their first half year
             x = np.maximum(0.0, 1.0 - covered) / per_unit / survival(0.5, lifetime)
+            if i > 0:
+                x = smooth_cuts(x, sum_last(ship[i - 1]), order_cut_years)
         if solver is not None:
             solver.step(i, x, surv, mix[i], bool(hist_rows[i]), ship)
         elif not hist_rows[i]:
@@ -176,16 +188,11 @@ def stock_flow(
         cover[:, i] = (inst[i] / eff_need).sum(axis=-1)
         retire[:, i] = np.maximum(prev_total + sum_last(dep[i]) - sum_last(inst[i]), 0)
         prev_total = sum_last(inst[i])
-        if hist_rows[i]:  # history: the gap is what the built fleet exceeds the physics by
-            gap[:, i] = np.maximum(cover[:, i], 1.0)
-            cover[:, i] = cover[:, i] / gap[:, i]
-            gap0 = gap[:, i]
     out = {
         "shipments": _draw_major(ship),
         "installed": _draw_major(inst),
         "vintage": vint,
         "retirements": retire,
-        "gap": gap,
         "coverage": cover,
     }
     if solver is not None:

@@ -60,6 +60,8 @@ class DemandOut(StageOut):
     tokens_total: np.ndarray
     arr_usd: np.ndarray
     training_flop: np.ndarray
+    training_budget_usd: np.ndarray
+    training_h100e_years: np.ndarray
     frontier_run_flop: np.ndarray
     frontier_runs: np.ndarray
 
@@ -108,7 +110,7 @@ class FleetOut(StageOut):
     installed_by_vintage: np.ndarray
     installed_h100e: np.ndarray
     retirements: np.ndarray
-    fleet_gap: np.ndarray
+    fleet_surplus_share: np.ndarray
     fleet_coverage: np.ndarray
     deployments_total: np.ndarray | None = None
     xpus_waiting_power: np.ndarray | None = None

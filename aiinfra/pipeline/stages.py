@@ -44,7 +44,13 @@ __all__ = [
 def demand_stage(static: Static, p: ScenarioParams) -> DemandOut:
     """Token demand by workload and training compute (``p``: sampled scenario)."""
     d = static.demand_model(static.t, p.demand, DemandSection.WORKLOADS)
-    tr = demand.training_flop(static.t, p.demand.training)
+    tr = demand.training_flop(
+        static.t,
+        p.demand.training,
+        revenue_usd=d["revenue_total"],
+        mfu=p.compute.training_mfu,
+        goodput=p.compute.training_goodput,
+    )
     return DemandOut(
         demand_users=d["users"],
         demand_tokens=d["tokens"],
@@ -55,6 +61,8 @@ def demand_stage(static: Static, p: ScenarioParams) -> DemandOut:
         tokens_total=d["tokens_total"],
         arr_usd=d["revenue_total"],
         training_flop=tr["training_flop"],
+        training_budget_usd=tr["training_budget_usd"],
+        training_h100e_years=tr["training_h100e_years"],
         frontier_run_flop=tr["frontier_run_flop"],
         frontier_runs=tr["frontier_runs"],
     )
@@ -68,6 +76,12 @@ def compute_stage(static: Static, p: ScenarioParams, d: DemandOut) -> ComputeOut
         output_tokens=d.demand_output_tokens,
         training_flop=d.training_flop,
         p=p.compute,
+        peak_to_average=np.stack(
+            [getattr(p.compute.shapes, w).peak_to_average for w in DemandSection.WORKLOADS],
+            axis=-1,
+        ),
+        lead_years=0.5 + p.fleet.bring_up_years,
+        training_lead_years=0.5 + p.fleet.bring_up_years + p.fleet.training_cluster_lead_years,
         lifetime=p.fleet.lifetime_years,
         rates=static.rates,
         mix=static.mix,
@@ -104,7 +118,7 @@ def fleet_stage(
         need=need,
         mix=static.mix,
         lifetime=p.fleet.lifetime_years,
-        gap_halflife=p.fleet.gap_halflife,
+        order_cut_years=p.fleet.order_cut_years,
         supply=supply,
     )
     ship = f["shipments"]
@@ -136,7 +150,7 @@ def fleet_stage(
         installed_by_vintage=f["vintage"],
         installed_h100e=dot_last(f["installed"], static.h100e),
         retirements=f["retirements"],
-        fleet_gap=f["gap"],
+        fleet_surplus_share=1.0 - 1.0 / f["coverage"],
         fleet_coverage=f["coverage"],
         **solver,
     )
@@ -325,7 +339,14 @@ def power_stage(
         ai_dc_energy_twh=ai_twh,
         dc_energy_twh=ai_twh + non_ai,
         llm_provider_capacity_w=np.stack(
-            [llm_it * inf_share, llm_it * (1 - inf_share), np.zeros_like(llm_it)], -1
+            [
+                llm_it * inf_share,
+                llm_it * (1 - inf_share),
+                np.zeros_like(llm_it),
+                np.zeros_like(llm_it),
+                np.zeros_like(llm_it),
+            ],
+            -1,
         ),
         dc_capacity_mw=build["energised"],
         dc_starts_mw=build["starts"],

@@ -21,7 +21,6 @@ from aiinfra.catalogs import (
     euv_history,
     fleet_tables,
     get_accelerator,
-    get_architecture,
     installed_2022,
     node_family_tables,
     read_csv,
@@ -31,6 +30,7 @@ from aiinfra.catalogs import (
 from aiinfra.catalogs import capacity_base as _capacity_base
 from aiinfra.errors import ScenarioError
 from aiinfra.layers import compute, demand, economics, fab, network
+from aiinfra.layers.serving import LatencyTarget
 from aiinfra.quantity import point
 from aiinfra.scenario import OWNERS, DemandSection, Scenario
 
@@ -324,44 +324,47 @@ def _wfe_table(years: np.ndarray) -> np.ndarray:
 
 
 def _serving_rates(sc: Scenario, names: tuple[str, ...]) -> Mapping[str, np.ndarray]:
-    """Roofline rates per accelerator x workload (draw-independent, computed once)."""
+    """Roofline rates per accelerator x workload under each workload's latency targets
+    (draw-independent, computed once)."""
     c = sc.compute
     shapes = [getattr(c.shapes, w) for w in DemandSection.WORKLOADS]
     key = (
         names,
-        c.serving_model,
+        tuple(tuple(sorted(s.models.items())) for s in shapes),
         tuple(point(s.input_tokens) for s in shapes),
         tuple(point(s.output_tokens) for s in shapes),
+        tuple((s.ttft_s, s.tpot_s) for s in shapes),
+        c.latency_percentile,
         c.precision,
         c.mfu,
         c.mbu,
-        c.tpot_slo_s,
     )
     try:
         return _serving_rates_cached(*key)
     except ValueError as exc:
-        raise ScenarioError([("compute.serving_model", str(exc))]) from None
+        raise ScenarioError([("compute.shapes", str(exc))]) from None
 
 
 @lru_cache(maxsize=32)
 def _serving_rates_cached(
     names: tuple[str, ...],
-    serving_model: str,
+    models: tuple[tuple[tuple[str, float], ...], ...],
     n_in: tuple[float, ...],
     n_out: tuple[float, ...],
+    targets: tuple[tuple[float, float], ...],
+    percentile: float,
     precision: str,
     mfu: float,
     mbu: float,
-    tpot_slo_s: float,
 ) -> Mapping[str, np.ndarray]:
     """Roofline serving tables, cached across scenarios with the same compute inputs."""
     rates = compute.serving_tables(
         [get_accelerator(a) for a in names],
-        get_architecture(serving_model),
+        [dict(m) for m in models],
         n_in=np.array(n_in),
         n_out=np.array(n_out),
+        targets=[LatencyTarget(ttft, tpot, percentile) for ttft, tpot in targets],
         precision=precision,
         efficiency=compute.Efficiency(mfu, mbu),
-        tpot_slo_s=tpot_slo_s,
     )
     return _frozen(rates)

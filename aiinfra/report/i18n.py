@@ -102,6 +102,8 @@ LABELS: dict[str, dict[str, str]] = {
     "cat:inference": {"en": "inference", "de": "Inferenz"},
     "cat:training": {"en": "training", "de": "Training"},
     "cat:other_ai": {"en": "other AI", "de": "sonstige KI"},
+    "cat:ramp_up": {"en": "ramp-up", "de": "Hochlauf"},
+    "cat:idle": {"en": "idle", "de": "ungenutzt"},
     "cat:semis": {"en": "semiconductors & manufacturing", "de": "Halbleiter & Fertigung"},
     "cat:networking": {"en": "networking", "de": "Netzwerk"},
     "cat:dc_power": {"en": "data centres & power", "de": "Rechenzentren & Strom"},

@@ -13,35 +13,118 @@ from aiinfra.scenario.base import Section, YearShares
 
 # --------------------------------------------------------------------------- compute
 class WorkloadShape(Section):
-    """Request shape of a workload: prompt (incl. context) and output tokens."""
+    """How a workload is served: request shape, models, latency targets, load profile.
+
+    Defaults per workload come from ``aiinfra/data/serving_workloads.csv`` (sources there).
+    """
 
     input_tokens: Q("token", gt=0) = Field(description="Prompt tokens per request incl. context.")
-    output_tokens: Q("token", gt=0) = Field(description="Output tokens per request.")
+    output_tokens: Q("token", gt=0) = Field(
+        description="Output tokens per request, reasoning tokens included."
+    )
+    models: dict[str, float] = Field(
+        default_factory=lambda: {"frontier-moe": 1.0},
+        description="Catalog models serving the workload, by share of its tokens.",
+    )
+    ttft_s: float = Field(2.0, gt=0, le=60, description="Time-to-first-token target [s].")
+    tpot_s: float = Field(0.05, gt=0, le=10, description="Time-per-output-token target [s].")
+    peak_to_average: Q("", ge=1, le=10) = Field(
+        1.5, description="Peak over average load (diurnal, weekly); capacity is sized for peak."
+    )
+
+    @model_validator(mode="after")
+    def _check_models(self) -> WorkloadShape:
+        from aiinfra.catalogs import get_architecture
+
+        if not self.models or sum(self.models.values()) <= 0:
+            msg = "models needs at least one catalog model with a positive share"
+            raise ValueError(msg)
+        for name, share in self.models.items():
+            try:
+                get_architecture(name)
+            except AiinfraError as exc:
+                raise ValueError(str(exc)) from None
+            if not 0 <= share < float("inf"):
+                msg = f"models: share of {name} must be >= 0, got {share}"
+                raise ValueError(msg)
+        return self
+
+
+# Request shapes (prompt incl. context, output incl. reasoning tokens), assumptions.
+_SHAPES = {
+    "chat": (3000, 500),
+    "enterprise_api": (6000, 400),
+    "coding": (30000, 1000),
+    "agents": (20000, 800),
+    "reasoning": (5000, 6000),
+}
+
+
+def workload_default(name: str) -> WorkloadShape:
+    """The default serving of workload ``name`` (data/serving_workloads.csv)."""
+    from aiinfra.catalogs import read_csv
+
+    row = next(r for r in read_csv("serving_workloads.csv") if r["workload"] == name)
+    models = {}
+    for part in row["models"].split(";"):
+        model, share = part.split(":")
+        models[model.strip()] = float(share)
+    n_in, n_out = _SHAPES[name]
+    return WorkloadShape(
+        input_tokens=n_in,
+        output_tokens=n_out,
+        models=models,
+        ttft_s=float(row["ttft_s"]),
+        tpot_s=float(row["tpot_s"]),
+        peak_to_average=float(row["peak_to_average"]),
+    )
 
 
 class ShapesSection(Section):
-    """Request shapes by workload (drive KV-cache size and prefill cost)."""
+    """Serving of each workload (shape, models, latency targets, load profile)."""
 
-    chat: WorkloadShape = WorkloadShape(input_tokens=3000, output_tokens=500)
-    enterprise_api: WorkloadShape = WorkloadShape(input_tokens=6000, output_tokens=400)
-    coding: WorkloadShape = WorkloadShape(input_tokens=30000, output_tokens=1000)
-    agents: WorkloadShape = WorkloadShape(input_tokens=20000, output_tokens=800)
-    reasoning: WorkloadShape = WorkloadShape(input_tokens=5000, output_tokens=6000)
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_defaults(cls, data: object) -> object:
+        """A workload given in part keeps the defaults of the fields it does not set."""
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for name, given in data.items():
+            if name in _SHAPES and isinstance(given, dict):
+                full = workload_default(name).model_dump()
+                full["models"] = dict(full["models"])
+                full.update(given)
+                out[name] = full
+        return out
+
+    chat: WorkloadShape = Field(default_factory=lambda: workload_default("chat"))
+    enterprise_api: WorkloadShape = Field(
+        default_factory=lambda: workload_default("enterprise_api")
+    )
+    coding: WorkloadShape = Field(default_factory=lambda: workload_default("coding"))
+    agents: WorkloadShape = Field(default_factory=lambda: workload_default("agents"))
+    reasoning: WorkloadShape = Field(default_factory=lambda: workload_default("reasoning"))
 
 
 # Deployment mix of new shipments by type after the history years (2023-2025 come from
-# data/shipments_history.csv). Assumption: NVIDIA roadmap (GB300 2025-26, Rubin 2026-27),
-# Google TPU v7, AWS Trainium3, other custom ASICs (Meta, Microsoft, OpenAI-Broadcom).
+# data/shipments_history.csv). Assumption: NVIDIA roadmap (GB300 2025-26, Rubin from H2
+# 2026), Hopper sales continuing into 2026, Google TPU v6e alongside v7 (Ironwood GA Q4
+# 2025), AWS Trainium2 -> 3, Huawei Ascend (~0.7 M in 2025, Bloomberg), other custom
+# ASICs (Meta, Microsoft, OpenAI-Broadcom).
 DEFAULT_MIX: dict[int, dict[str, float]] = {
     2026: {
-        "GB300": 0.3,
-        "B200": 0.06,
-        "Rubin": 0.06,
+        "GB300": 0.26,
+        "B200": 0.08,
+        "Rubin": 0.04,
+        "H200-SXM": 0.03,
         "MI355X": 0.05,
-        "TPU-v7": 0.2,
-        "Trainium3": 0.1,
+        "TPU-v6e": 0.08,
+        "TPU-v7": 0.14,
         "Trainium2": 0.05,
-        "custom-ASIC": 0.18,
+        "Trainium3": 0.07,
+        "Ascend-910C": 0.07,
+        "custom-ASIC": 0.13,
     },
     2027: {
         "Rubin": 0.38,
@@ -56,11 +139,13 @@ DEFAULT_MIX: dict[int, dict[str, float]] = {
 
 
 class ComputeSection(Section):
-    """Compute layer: roofline serving rates -> XPUs needed.
+    """Compute layer: roofline serving rates under latency targets -> XPUs needed.
 
     ``mfu``/``mbu`` are the benchmark efficiencies of the roofline (constants
-    fitted to MLPerf, see ``aiinfra/data/validation.csv``); the uncertain gap
-    to production serving is ``production_efficiency``.
+    fitted to MLPerf, see ``aiinfra/data/validation.csv``); the gap between the
+    roofline under each workload's latency targets and production fleets is
+    ``production_efficiency``, fitted to fleet-level observations
+    (``aiinfra/data/serving_observations.csv``, ``python -m aiinfra.serving_fit``).
     """
 
     model: Literal["roofline", "fixed_throughput"] = Field(
@@ -68,18 +153,21 @@ class ComputeSection(Section):
         description="'roofline' (per accelerator x workload) or 'fixed_throughput' "
         "(one tokens/s per H100-equivalent).",
     )
-    serving_model: str = Field("frontier-moe", description="Catalog model serving the tokens.")
     precision: Literal["bf16", "fp8", "fp4"] = Field("fp8", description="Serving precision.")
-    tpot_slo_s: float = Field(
-        0.05, gt=0, le=10, description="Time-per-output-token limit of interactive serving [s]."
+    latency_percentile: float = Field(
+        0.95, gt=0.5, lt=1, description="Percentile the workloads' TTFT targets apply to."
     )
-    mfu: float = Field(0.504, gt=0, le=1, description="Roofline compute efficiency (fitted).")
+    mfu: float = Field(0.490, gt=0, le=1, description="Roofline compute efficiency (fitted).")
     mbu: float = Field(0.600, gt=0, le=1, description="Roofline HBM efficiency (fitted).")
-    production_efficiency: Q("", gt=0, le=1) = Field(
-        0.5, description="Production serving rate as a share of the benchmark roofline."
+    production_efficiency: Q("", gt=0, le=2) = Field(
+        0.3,
+        description="Production serving rate as a share of the roofline under the latency "
+        "targets (fitted to fleet observations, see serving_fit.csv).",
     )
-    utilisation: Q("", gt=0, le=1) = Field(
-        0.5, description="Average load of serving capacity (diurnal peaks, redundancy)."
+    headroom: Q("", ge=1, le=5) = Field(
+        1.2,
+        description="Serving capacity over the peak load: redundancy, failover and launch "
+        "reserve (assumption: peak utilisation <= ~80 % as in SRE practice).",
     )
     prefix_cache_hit: Q("", le=0.99) = Field(
         0.5, description="Share of prompt tokens served from a prefix (KV) cache."
@@ -98,11 +186,23 @@ class ComputeSection(Section):
     training_goodput: Q("", gt=0, le=1) = Field(
         0.8, description="Share of training cluster time doing useful steps."
     )
-    other_ai_share_2023: Q("", lt=1) = Field(
-        0.5, description="Share of the AI accelerator fleet used for non-LLM AI in 2023."
+    other_ai_h100e_2024: Q("") = Field(
+        3.5e6,
+        description="Average accelerators (H100-equivalents) running non-LLM AI in 2024: "
+        "recommenders, ads and search ranking, vision, science, autonomous driving, "
+        "enterprise ML (see data/fleet_uses.csv).",
     )
-    other_ai_share_decline: Q("", lt=1) = Field(
-        0.15, description="Fractional fall per year of the non-LLM share."
+    other_ai_growth: Q("", ge=-0.5, le=5) = Field(
+        0.35, description="Growth per year of non-LLM AI compute in 2024."
+    )
+    other_ai_growth_halflife: Q("year", gt=0) = Field(
+        5.0, description="Years for the (log) growth rate of non-LLM AI to halve."
+    )
+    idle_share: Q("", lt=0.9) = Field(
+        0.1,
+        description="Share of the installed AI fleet owned but not in use: unrented "
+        "neocloud and sovereign capacity, under-used enterprise clusters, accelerators "
+        "installed without power (see data/fleet_uses.csv).",
     )
     mix: YearShares = Field(
         default_factory=lambda: {y: dict(m) for y, m in DEFAULT_MIX.items()},
@@ -113,12 +213,8 @@ class ComputeSection(Section):
 
     @model_validator(mode="after")
     def _check(self) -> ComputeSection:
-        from aiinfra.catalogs import accelerators, get_architecture
+        from aiinfra.catalogs import accelerators
 
-        try:
-            get_architecture(self.serving_model)
-        except AiinfraError as exc:
-            raise ValueError(str(exc)) from None
         known = accelerators()
         if not self.mix:
             msg = "mix needs at least one year"

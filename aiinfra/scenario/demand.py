@@ -106,7 +106,12 @@ class RevenueRouteSection(Section):
 
 
 class TrainingSection(Section):
-    """Training compute demand: frontier runs plus the rest of training."""
+    """Training and R&D compute: what the labs' budgets buy, and the runs it makes.
+
+    Budget = ``rd_compute_to_revenue`` x LLM revenue (labs funding R&D from revenue
+    and raised capital) + big-tech AI labs' own R&D compute; it buys H100-equivalent
+    hours at ``compute_price`` falling by ``compute_price_decline`` a year.
+    """
 
     frontier_run_flop_2023: Q("FLOP", gt=0) = Field(
         2.1e25, description="Compute of one frontier training run in 2023 (GPT-4 class)."
@@ -117,14 +122,43 @@ class TrainingSection(Section):
     frontier_growth_halflife: Q("year", gt=0) = Field(
         6.0, description="Years for the frontier growth rate (in log terms) to halve."
     )
-    frontier_runs_2023: Q("") = Field(4.0, description="Frontier-scale runs completed in 2023.")
-    frontier_runs_growth: Q("", ge=-0.9, le=10) = Field(
-        0.15, description="Growth of the number of frontier runs per year."
-    )
     other_training_multiple: Q("") = Field(
-        3.0,
-        description="Compute of all other training and experiments as a multiple of "
-        "frontier-run compute.",
+        10.0,
+        description="A lab's R&D compute (experiments, smaller models, post-training) as a "
+        "multiple of its final frontier runs (Epoch AI 2025: OpenAI 2024 ~5 bn USD R&D "
+        "compute, final runs a tenth of it); sets the runs per year the budget pays for.",
+    )
+    rd_compute_to_revenue_2024: Q("", le=10) = Field(
+        1.35,
+        description="Labs' training and R&D compute spend over LLM revenue in 2024 (OpenAI: "
+        "~5 bn USD R&D compute on ~3.7 bn revenue, Epoch AI / The Information 2025).",
+    )
+    rd_compute_to_revenue_long: Q("", le=10) = Field(
+        0.35, description="Long-run R&D compute over revenue of a mature lab (assumption)."
+    )
+    rd_compute_to_revenue_halflife: Q("year", gt=0) = Field(
+        3.0, description="Years for the R&D-to-revenue ratio to close half its gap."
+    )
+    bigtech_rd_compute_2024: Q("USD/year") = Field(
+        1.0e10,
+        description="2024 training/R&D compute of AI labs inside big tech not paid from LLM "
+        "revenue (Google DeepMind, Meta GenAI, others; assumption).",
+    )
+    bigtech_rd_compute_growth: Q("", ge=-0.5, le=5) = Field(
+        0.5, description="Growth per year of big-tech lab R&D compute in 2024."
+    )
+    bigtech_rd_compute_halflife: Q("year", gt=0) = Field(
+        4.0, description="Years for the (log) growth of big-tech lab R&D compute to halve."
+    )
+    compute_price_2024: Q("USD/hour", gt=0) = Field(
+        2.0,
+        description="Price labs pay per H100-equivalent hour in 2024 (multi-year contracts; "
+        "H100 rental ~2-2.5 USD/h in 2024, SemiAnalysis/Lambda/CoreWeave list prices).",
+    )
+    compute_price_decline: Q("", lt=1) = Field(
+        0.2,
+        description="Yearly fall of the price per H100e-hour (Epoch AI: FLOP/s per USD of "
+        "ML GPUs doubles every ~2.5 years).",
     )
 
 

@@ -69,9 +69,15 @@ class TrainingParams(Protocol):
     frontier_run_flop_2023: np.ndarray
     frontier_growth_2023: np.ndarray
     frontier_growth_halflife: np.ndarray
-    frontier_runs_2023: np.ndarray
-    frontier_runs_growth: np.ndarray
     other_training_multiple: np.ndarray
+    rd_compute_to_revenue_2024: np.ndarray
+    rd_compute_to_revenue_long: np.ndarray
+    rd_compute_to_revenue_halflife: np.ndarray
+    bigtech_rd_compute_2024: np.ndarray
+    bigtech_rd_compute_growth: np.ndarray
+    bigtech_rd_compute_halflife: np.ndarray
+    compute_price_2024: np.ndarray
+    compute_price_decline: np.ndarray
 
 
 class DemandParams(Protocol):
@@ -92,6 +98,10 @@ class WorkloadShapeParams(Protocol):
 
     input_tokens: np.ndarray
     output_tokens: np.ndarray
+    models: Any
+    ttft_s: Any
+    tpot_s: Any
+    peak_to_average: np.ndarray
 
 
 class ShapesParams(Protocol):
@@ -108,13 +118,12 @@ class ComputeParams(Protocol):
     """Sampled ``ComputeSection``: quantities are arrays (draw,)."""
 
     model: Any
-    serving_model: Any
     precision: Any
-    tpot_slo_s: Any
+    latency_percentile: Any
     mfu: Any
     mbu: Any
     production_efficiency: np.ndarray
-    utilisation: np.ndarray
+    headroom: np.ndarray
     prefix_cache_hit: np.ndarray
     efficiency_gain: np.ndarray
     efficiency_gain_halflife: np.ndarray
@@ -122,8 +131,10 @@ class ComputeParams(Protocol):
     training_mfu: np.ndarray
     training_precision: Any
     training_goodput: np.ndarray
-    other_ai_share_2023: np.ndarray
-    other_ai_share_decline: np.ndarray
+    other_ai_h100e_2024: np.ndarray
+    other_ai_growth: np.ndarray
+    other_ai_growth_halflife: np.ndarray
+    idle_share: np.ndarray
     mix: Any
     shapes: ShapesParams
 
@@ -134,7 +145,9 @@ class FleetParams(Protocol):
     lifetime_years: np.ndarray
     capacity_response: np.ndarray
     backlog_cancel: np.ndarray
-    gap_halflife: np.ndarray
+    bring_up_years: np.ndarray
+    order_cut_years: np.ndarray
+    training_cluster_lead_years: np.ndarray
     max_waiting_years: np.ndarray
 
 

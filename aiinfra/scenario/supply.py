@@ -11,7 +11,7 @@ from aiinfra.scenario.base import Section, YearShares
 
 
 class FleetSection(Section):
-    """Fleet layer: service life and how fast the history-built fleet gap closes."""
+    """Fleet layer: service life, bring-up and the solver's ordering behaviour."""
 
     lifetime_years: Q("year", gt=0) = Field(
         5.0, description="Mean service life of an accelerator (Weibull, shape 3)."
@@ -22,10 +22,25 @@ class FleetSection(Section):
     backlog_cancel: Q("", le=1) = Field(
         0.3, description="Share of unmet XPU demand cancelled each year (solver)."
     )
-    gap_halflife: Q("year", gt=0) = Field(
-        3.0,
-        description="Half-life of the fleet gap (installed / physics need at the last "
-        "history year) after history ends.",
+    bring_up_years: Q("year", le=2) = Field(
+        0.25,
+        description="Delivery to production of a new cluster (installation, burn-in, "
+        "acceptance; assumption: 1-6 months reported for H100/GB200 clusters, e.g. "
+        "SemiAnalysis GB200 NVL72 ramp notes 2025). The fleet at year end covers the need "
+        "(0.5 + bring_up_years) later.",
+    )
+    order_cut_years: Q("year", gt=0, le=10) = Field(
+        1.0,
+        description="Time constant of cutting XPU orders when the fleet exceeds the need: "
+        "supply contracts, packaging and wafer capacity are committed 1-3 years ahead "
+        "(assumption; NVIDIA reported ~500 bn USD of Blackwell and Rubin bookings through "
+        "2026 at GTC Washington, Oct 2025).",
+    )
+    training_cluster_lead_years: Q("year", le=2) = Field(
+        0.5,
+        description="Extra lead of training clusters: a frontier cluster is assembled before "
+        "its run starts (assumption: xAI Colossus 2 and Stargate Abilene built through 2025 "
+        "for 2026 runs).",
     )
     max_waiting_years: Q("year", ge=0, le=5) = Field(
         0.5,

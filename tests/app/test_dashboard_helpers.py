@@ -24,11 +24,12 @@ def test_recentre_keeps_the_spread():
 
 def test_apply_knobs_falls_back_to_a_fixed_value_outside_the_range():
     sc = aiinfra.load_scenario("base")
-    # utilisation is triangular(0.35, 0.5, 0.65): moved to 0.95 the shifted max would exceed 1
-    moved, over = db.apply_knobs(sc, {"compute.utilisation": 0.95})
-    assert moved.compute.utilisation == pytest.approx(0.95)
-    assert over["compute.utilisation"] == 0.95
-    same, none = db.apply_knobs(sc, {"compute.utilisation": 0.5})
+    # the prefix-cache hit rate is triangular(0.3, 0.5, 0.65) with a limit of 0.99: moved to
+    # 0.95 the shifted max would exceed it
+    moved, over = db.apply_knobs(sc, {"compute.prefix_cache_hit": 0.95})
+    assert moved.compute.prefix_cache_hit == pytest.approx(0.95)
+    assert over["compute.prefix_cache_hit"] == 0.95
+    same, none = db.apply_knobs(sc, {"compute.prefix_cache_hit": 0.5})
     assert same == sc
     assert none == {}
 

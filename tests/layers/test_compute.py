@@ -321,6 +321,9 @@ def test_requirements_ten_thousand_draws_fast():
         "software_eff": np.ones(len(accs)),
         "h100e": np.ones(len(accs)),
     }
+    kw["peak_to_average"] = np.full((draws, 5), 1.5)
+    kw["lead_years"] = np.full(draws, 0.8)
+    kw["training_lead_years"] = np.full(draws, 1.3)
     cp.requirements(t, p=p.compute, lifetime=p.fleet.lifetime_years, **kw, **static)  # warm-up
     t0 = time.perf_counter()
     out = cp.requirements(t, p=p.compute, lifetime=p.fleet.lifetime_years, **kw, **static)
@@ -329,20 +332,93 @@ def test_requirements_ten_thousand_draws_fast():
     assert np.isfinite(out["xpus_total"]).all()
 
 
-def test_more_demand_never_fewer_xpus():
-    p = SimpleNamespace(
-        efficiency_gain=np.array([0.3]),
-        efficiency_gain_halflife=np.array([6.0]),
-        utilisation=np.array([0.5]),
-        production_efficiency=np.array([0.5]),
-        prefix_cache_hit=np.array([0.5]),
-        training_mfu=np.array([0.4]),
-        training_goodput=np.array([0.8]),
-        other_ai_share_2023=np.array([0.5]),
-        other_ai_share_decline=np.array([0.1]),
-        fixed_tokens_per_s=np.array([500.0]),
+def _params(**over):
+    base = {
+        "efficiency_gain": np.array([0.3]),
+        "efficiency_gain_halflife": np.array([6.0]),
+        "production_efficiency": np.array([0.5]),
+        "headroom": np.array([1.2]),
+        "prefix_cache_hit": np.array([0.5]),
+        "training_mfu": np.array([0.4]),
+        "training_goodput": np.array([0.8]),
+        "other_ai_h100e_2024": np.array([1e5]),
+        "other_ai_growth": np.array([0.3]),
+        "other_ai_growth_halflife": np.array([5.0]),
+        "idle_share": np.array([0.1]),
+        "fixed_tokens_per_s": np.array([500.0]),
+    }
+    base.update({k: np.array([v]) for k, v in over.items()})
+    return SimpleNamespace(**base)
+
+
+def test_serving_conversion_hand_computed():
+    # one type, one workload, no growth, no gains: devices =
+    # (computed prompt / prefill rate + output / decode rate) x peak/avg x headroom
+    #   / (seconds per year x production efficiency) / (1 - idle)
+    p = _params(efficiency_gain=0.0, other_ai_h100e_2024=0.0, idle_share=0.2)
+    rates = {"prefill_rate": np.array([[2000.0]]), "decode_rate": np.array([[200.0]])}
+    out = cp.requirements(
+        np.arange(2.0),
+        input_tokens=np.full((1, 2, 1), 1e15),
+        output_tokens=np.full((1, 2, 1), 1e14),
+        training_flop=np.zeros((1, 2)),
+        p=p,
+        peak_to_average=np.array([[1.5]]),
+        lead_years=np.array([0.8]),
+        training_lead_years=np.array([1.3]),
+        lifetime=np.array([5.0]),
+        rates=rates,
+        mix=np.ones((2, 1)),
+        train_flops=np.array([1e15]),
+        software_eff=np.array([1.0]),
+        h100e=np.array([1.0]),
     )
+    seconds = 1e15 * 0.5 / 2000 + 1e14 / 200  # device-seconds at the roofline
+    inference = seconds * 1.5 * 1.2 / (cp.SECONDS_PER_YEAR * 0.5)
+    assert out["xpus_by_use"][0, 0, 0] == pytest.approx(inference)
+    assert out["xpus_total"][0, 0] == pytest.approx(inference / 0.8)
+    assert out["xpus_by_use"][0, 0, 4] == pytest.approx(inference / 0.8 * 0.2)  # idle
+    assert out["xpus_by_use"][0, 0, 3] == pytest.approx(0.0, abs=1e-9)  # no growth, no ramp
+
+
+def test_training_and_other_ai_hand_computed():
+    p = _params(other_ai_growth=0.0, idle_share=0.0)
+    flop = np.array([[1e25, 2e25]])  # doubling: the year-end fleet is built 1.3 years ahead
+    out = cp.requirements(
+        np.array([1.0, 2.0]),
+        input_tokens=np.zeros((1, 2, 1)),
+        output_tokens=np.zeros((1, 2, 1)),
+        training_flop=flop,
+        p=p,
+        peak_to_average=np.array([[1.5]]),
+        lead_years=np.array([0.8]),
+        training_lead_years=np.array([1.3]),
+        lifetime=np.array([5.0]),
+        rates={"prefill_rate": np.array([[1e3]]), "decode_rate": np.array([[1e2]])},
+        mix=np.ones((2, 1)),
+        train_flops=np.array([989e12]),  # an H100
+        software_eff=np.array([1.0]),
+        h100e=np.array([1.0]),
+    )
+    train = 1e25 / (989e12 * 0.4 * 0.8 * cp.SECONDS_PER_YEAR)
+    assert out["xpus_by_use"][0, 0, 1] == pytest.approx(train)
+    assert out["xpus_by_use"][0, 0, 2] == pytest.approx(1e5)  # 2024: the anchor, in H100s
+    ramp = train * (2.0**1.3 - 1.0)  # other AI flat: only training ramps
+    assert out["xpus_by_use"][0, 0, 3] == pytest.approx(ramp)
+
+
+def test_build_ahead_hand_computed():
+    n = np.array([[[1.0], [2.0], [4.0]]])
+    got = cp.build_ahead(n, np.array([0.5]), n[..., 0])
+    assert got[0, :, 0] == pytest.approx([2**0.5, 2 * 2**0.5, 4 * 2**0.5])  # last repeats
+
+
+def test_more_demand_never_fewer_xpus():
+    p = _params()
     kw = {
+        "peak_to_average": np.array([[1.5]]),
+        "lead_years": np.array([0.8]),
+        "training_lead_years": np.array([1.3]),
         "lifetime": np.array([5.0]),
         "rates": {"prefill_rate": np.array([[1000.0]]), "decode_rate": np.array([[100.0]])},
         "mix": np.array([[1.0], [1.0]]),

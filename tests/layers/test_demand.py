@@ -104,15 +104,28 @@ def test_training_flop_hand_computed():
             "frontier_run_flop_2023": one(1e25),
             "frontier_growth_2023": one(3.0),
             "frontier_growth_halflife": one(1e9),
-            "frontier_runs_2023": one(2),
-            "frontier_runs_growth": one(0.5),
-            "other_training_multiple": one(1),
+            "other_training_multiple": one(9),
+            "rd_compute_to_revenue_2024": one(1.5),
+            "rd_compute_to_revenue_long": one(0.5),
+            "rd_compute_to_revenue_halflife": one(1.0),
+            "bigtech_rd_compute_2024": one(1e10),
+            "bigtech_rd_compute_growth": one(0.0),
+            "bigtech_rd_compute_halflife": one(4.0),
+            "compute_price_2024": one(2.0),
+            "compute_price_decline": one(0.5),
         }
     )
-    out = dm.training_flop(T, tr)
-    # t=2: per run 1e25 * 4^2, runs 2 * 1.5^2 = 4.5, total (1 + 1) * 4.5 * 1.6e26 = 1.44e27
+    revenue = np.full((1, len(T)), 1e10)
+    out = dm.training_flop(T, tr, revenue_usd=revenue, mfu=one(0.4), goodput=one(0.5))
+    # t=2 (2025): ratio 0.5 + 1.0 * 2^-1 = 1.0 -> budget 1e10 + 1e10 = 2e10 USD;
+    # price 2 * 0.5 = 1 USD/h -> 2e10 H100e-hours = 2e10 * 3600 * 989e12 * 0.2 FLOP
+    assert out["training_budget_usd"][0, 2] == pytest.approx(2e10)
+    flop = 2e10 * 3600 * 989e12 * 0.2
+    assert out["training_flop"][0, 2] == pytest.approx(flop)
+    assert out["training_h100e_years"][0, 2] == pytest.approx(2e10 / (365.25 * 24))
+    # runs: the budget's final runs, one tenth of it, in units of one frontier run (1e25 * 16)
     assert out["frontier_run_flop"][0, 2] == pytest.approx(1.6e26, rel=1e-6)
-    assert out["training_flop"][0, 2] == pytest.approx(1.44e27, rel=1e-6)
+    assert out["frontier_runs"][0, 2] == pytest.approx(flop / 10 / 1.6e26)
 
 
 @settings(max_examples=50, deadline=None)

@@ -55,7 +55,8 @@ def base():
     return aiinfra.run("base")
 
 
-def test_seed_figure_5_transceivers(base):
+def test_seed_figure_5_transceivers():
+    base = aiinfra.run("seed-thesis")  # the scenario that states what the seed takes
     # Seed figure 5 (SemiAnalysis via WisdomTree, 2026): 800G AI transceivers 25 M (2025) ->
     # 112 M (2027), 1.6T ramping. Issue bands: 2025 in [15, 40] M, 2027 in [70, 160] M.
     t800 = base.transceivers_800g_demand  # the seed forecasts orders: demand path
