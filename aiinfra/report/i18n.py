@@ -45,6 +45,12 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Shadow prices (USD/yr per extra unit)",
         "de": "Schattenpreise (USD/Jahr je zusätzlicher Einheit)",
     },
+    "uses": {
+        "en": "XPUs by use: inference, training, other AI, ramp-up, idle (M units; points: "
+        "installed)",
+        "de": "XPUs nach Nutzung: Inferenz, Training, sonstige KI, Hochlauf, ungenutzt "
+        "(Mio. Einheiten; Punkte: installiert)",
+    },
     "segments": {
         "en": "AI capex by segment (bn USD/yr)",
         "de": "KI-Capex nach Segment (Mrd. USD/Jahr)",

@@ -15,6 +15,7 @@ from aiinfra.report.figures import (
     segments,
     shadow_prices,
     tornado,
+    uses,
 )
 
 FIGURES = {
@@ -25,6 +26,7 @@ FIGURES = {
     "f5_transceivers": f5_transceivers,
     "f6_llm_capacity": f6_llm_capacity,
     "f7_dc_capacity": f7_dc_capacity,
+    "uses": uses,
     "binding": binding,
     "shadow_prices": shadow_prices,
     "segments": segments,
