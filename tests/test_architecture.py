@@ -43,6 +43,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "sensitivity",
         "validation",
         "serving_fit",
+        "backtest",
         "dashboard",
     ),
     "report": ("report",),

@@ -21,6 +21,7 @@ from aiinfra.cli import scenarios  # noqa: F401
 from aiinfra.cli import hardware  # noqa: F401
 from aiinfra.cli import solver  # noqa: F401
 from aiinfra.cli import analysis  # noqa: F401
+from aiinfra.cli import backtest  # noqa: F401
 from aiinfra.cli import reports  # noqa: F401
 from aiinfra.cli import serve  # noqa: F401
 

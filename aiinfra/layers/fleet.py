@@ -108,6 +108,7 @@ def stock_flow(
     mix: np.ndarray,
     lifetime: np.ndarray,
     order_cut_years: np.ndarray | None = None,
+    history_scale: np.ndarray | None = None,
     supply: Supply | None = None,
 ) -> dict[str, np.ndarray]:
     """Shipments and installed base by type, year by year.
@@ -135,6 +136,8 @@ def stock_flow(
         Mean service life [yr].
     order_cut_years : ndarray, (draw,), optional
         Time constant of cutting orders (:func:`smooth_cuts`) [yr]; None cuts at once.
+    history_scale : ndarray, (draw,), optional
+        Multiplier on the history shipments (their uncertainty) [1]; None keeps them.
 
     Returns
     -------
@@ -169,7 +172,9 @@ def stock_flow(
         surv = _survivors(i, initial, s_init, s_age, dep, ship_tot, vint)
         eff_need = need[i]
         if hist_rows[i]:
-            ship[i] = history[i][None, :]
+            ship[i] = history[i][None, :] * (
+                1.0 if history_scale is None else history_scale[:, None]
+            )
             x = sum_last(ship[i])
         else:
             covered = (surv / eff_need).sum(axis=-1)

@@ -119,6 +119,7 @@ def fleet_stage(
         mix=static.mix,
         lifetime=p.fleet.lifetime_years,
         order_cut_years=p.fleet.order_cut_years,
+        history_scale=p.fleet.history_scale,
         supply=supply,
     )
     ship = f["shipments"]

@@ -146,6 +146,7 @@ class FleetParams(Protocol):
     capacity_response: np.ndarray
     backlog_cancel: np.ndarray
     bring_up_years: np.ndarray
+    history_scale: np.ndarray
     order_cut_years: np.ndarray
     training_cluster_lead_years: np.ndarray
     max_waiting_years: np.ndarray

@@ -29,6 +29,12 @@ class FleetSection(Section):
         "SemiAnalysis GB200 NVL72 ramp notes 2025). The fleet at year end covers the need "
         "(0.5 + bring_up_years) later.",
     )
+    history_scale: Q("", gt=0, le=3) = Field(
+        1.0,
+        description="Multiplier on the 2023-2025 shipment history: its uncertainty (units "
+        "derived from vendor revenue over estimated ASPs, analyst unit counts), so "
+        "calibration can move it.",
+    )
     order_cut_years: Q("year", gt=0, le=10) = Field(
         1.0,
         description="Time constant of cutting XPU orders when the fleet exceeds the need: "
