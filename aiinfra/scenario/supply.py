@@ -306,7 +306,12 @@ class EconomicsSection(Section):
     grid_connection_usd_per_kw: Q("USD/kW") = Field(
         150.0, description="Grid connection (substation, lines) per kW of load."
     )
-    hbm_usd_per_gb: Q("USD/GB") = Field(12.0, description="HBM price per GB (revenue pool).")
+    hbm_usd_per_gb: Q("USD/GB") = Field(
+        18.0,
+        description="HBM price per GB (revenue pool; assumption: HBM3E 8-high 24 GB stacks "
+        "~350-450 USD and 12-high 36 GB ~500-700 USD in 2024-25 press and analyst reports, "
+        "consistent with TrendForce's ~17 bn USD (2024) and ~34 bn (2025) HBM revenue).",
+    )
     cowos_usd_per_wafer: Q("USD/wafer") = Field(
         12000.0, description="CoWoS price per interposer wafer (revenue pool)."
     )
