@@ -101,6 +101,8 @@ def plan(quick: bool) -> list[list[str]]:
         ["sensitivity", "--output", "arr_usd", "--year", "2030"],
         ["calibrate", "--out", "{out}"],
         ["perf", "-a", "H100-SXM", "-m", "llama-2-70b"],
+        ["perf", "-a", "B200", "-m", "llama-3.1-70b", "--frontier", "--json"],
+        ["backtest", "--cutoff", "2024"],
     ]
     if not quick:
         cmds.append(["mc", "--draws", "1000000", "--workers", "2", "--store", "--out", "{out}"])

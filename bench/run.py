@@ -165,6 +165,20 @@ def main() -> None:
         times.append(secs)
     results["rerun_1000"] = {"seconds": float(np.median(times[1:])), "all_seconds": times}
     print(f"1,000-draw rerun after one change: {np.median(times[1:]) * 1e3:.0f} ms (median)")
+    # (e2) the throughput-interactivity frontier: configurations evaluated per second
+    from aiinfra.catalogs import get_accelerator, get_architecture
+    from aiinfra.layers.frontier import frontier
+    from aiinfra.layers.serving import SCENARIOS
+
+    acc, arch = get_accelerator("B200"), get_architecture("llama-3.1-70b")
+    kw = {"devices": 8, "n_in": 1024.0, "n_out": 256.0, "precisions": list(acc.native)}
+    frontier(acc, arch, **kw, target=SCENARIOS["server"])  # warm-up
+    secs, f = timed(
+        lambda: [frontier(acc, arch, **kw, target=SCENARIOS["server"]) for _ in range(5)]
+    )
+    n_cfg = int(f[0]["configurations"]) * 5
+    results["frontier"] = {"configurations": n_cfg, "seconds": secs, "per_s": n_cfg / secs}
+    print(f"perf --frontier: {n_cfg:,} configurations in {secs:.2f} s ({n_cfg / secs:,.0f}/s)")
     # (f) what users run: the commands end to end
     sys.path.insert(0, str(HERE))
     from e2e import run_all
