@@ -457,7 +457,9 @@ def economics_stage(
         capex_cumulative_usd=np.cumsum(total, axis=1),
         capex_revenue_gap_usd=total - arr_usd,
         revenue_pool_usd=pools,
-        firm_revenue_usd=contract(pools, static.shares),
+        # accelerators are booked by who sells each type; other pools split by share
+        firm_revenue_usd=contract(pools, static.shares)
+        + contract(ship * static.tables["asp_usd"][None, None], static.sellers),
         cost_per_mtok=economics.cost_per_mtok(
             capex_per_xpu_usd=capex_xpu,
             facility_kw=mw_unit * 1e3,

@@ -7,7 +7,7 @@ and never touch files.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -17,6 +17,7 @@ import numpy as np
 
 from aiinfra.catalogs import (
     NODE_FAMILIES,
+    Accelerator,
     accelerators,
     euv_history,
     fleet_tables,
@@ -112,7 +113,10 @@ class Static:
     firms : tuple of str
         Companies of the revenue pools (``Other`` last).
     shares : ndarray, (pool, firm)
-        Market shares [1].
+        Market shares [1] (zero for accelerators: see ``sellers``).
+    sellers : ndarray, (type, firm)
+        1 where the firm books the accelerator type's revenue
+        (``data/accelerator_sellers.csv``).
     power_tech : mapping
         On-site generation technologies: ``names``, deliveries [MW/yr], growth,
         heat rate [MMBtu/MWh], CO2 [kg/MMBtu], capex [USD/kW], lead [yr].
@@ -145,6 +149,7 @@ class Static:
     fabric: Mapping[str, np.ndarray]
     firms: tuple[str, ...]
     shares: np.ndarray
+    sellers: np.ndarray
     power_tech: Mapping[str, Any]
     dc_hist: Mapping[str, tuple[np.ndarray, float]]
     owners: np.ndarray
@@ -203,6 +208,7 @@ def build_static(scenario: Scenario) -> Static:
         fabric=fabric,
         firms=firms,
         shares=shares,
+        sellers=_sellers(accs, firms),
         power_tech=_power_tech(),
         dc_hist=_dc_history(sim_years),
         owners=compute.mix_table(sc.power.owners, OWNERS, sim_years),
@@ -262,9 +268,22 @@ def _network_tables(
     return _frozen(tables), _frozen(fabric)
 
 
+def _sellers(accs: Sequence[Accelerator], firms: tuple[str, ...]) -> np.ndarray:
+    """(type, firm) map of who books each accelerator's revenue (by name, else family)."""
+    rows = {r["accelerator"]: r["firm"] for r in read_csv("accelerator_sellers.csv")}
+    out = np.zeros((len(accs), len(firms)))
+    for i, a in enumerate(accs):
+        firm = rows.get(a.name, rows.get(a.family, "Other"))
+        out[i, firms.index(firm)] = 1.0
+    out.setflags(write=False)
+    return out
+
+
 def _market_shares() -> tuple[tuple[str, ...], np.ndarray]:
     rows = read_csv("market_shares.csv")
-    firms = (*sorted({r["company"] for r in rows if r["company"] != "Other"}), "Other")
+    sellers = {r["firm"] for r in read_csv("accelerator_sellers.csv")}
+    names = {r["company"] for r in rows} | sellers
+    firms = (*sorted(n for n in names if n != "Other"), "Other")
     shares = np.zeros((len(economics.POOLS), len(firms)))
     for r in rows:
         shares[economics.POOLS.index(r["pool"]), firms.index(r["company"])] += float(r["share"])

@@ -163,3 +163,17 @@ def test_stages_do_not_mutate_their_inputs(static):
         static.mix[0, 0] = 1.0  # Static tables are read-only
     with pytest.raises(AttributeError):
         res.solved.fleet.shipments = None  # stage results are frozen
+
+
+def test_accelerator_revenue_is_booked_by_its_seller():
+    # AMD's AI revenue is its own accelerators' shipments x ASP (no fixed market share), so
+    # the 2025 figure follows the shipment history (AMD filings: ~6.5 bn USD)
+    import aiinfra
+    from aiinfra.catalogs import get_accelerator
+
+    ds = aiinfra.run("base")
+    amd = [a for a in ds.accelerator.values if get_accelerator(str(a)).vendor == "AMD"]
+    asp = np.array([get_accelerator(str(a)).asp_usd for a in amd])
+    own = (ds.shipments.sel(accelerator=amd).isel(draw=0) * asp).sum("accelerator")
+    np.testing.assert_allclose(ds.firm_revenue_usd.sel(firm="AMD").isel(draw=0), own, rtol=1e-12)
+    assert 5e9 < float(own.sel(year=2025)) < 8e9
