@@ -506,29 +506,17 @@ def perf(
     if devices < 1:
         msg = f"devices must be >= 1, got {devices}"
         raise AiinfraError(msg)
-    r = best_inference(
-        [acc],
-        arch,
-        devices=devices,
-        batch=batch,
-        n_in=n_in,
-        n_out=n_out,
-        precision=precision,
-        efficiency=efficiency,
-        tpot_slo_s=tpot_slo_s,
-        target=target,
-    )
+    kw = {
+        "devices": devices,
+        "batch": batch,
+        "n_in": n_in,
+        "n_out": n_out,
+        "precision": precision,
+        "efficiency": efficiency,
+    }
+    r = best_inference([acc], arch, tpot_slo_s=tpot_slo_s, target=target, **kw)
     if not bool(r["fits"][0]) and (target is not None or tpot_slo_s is not None):
-        loose = best_inference(
-            [acc],
-            arch,
-            devices=devices,
-            batch=batch,
-            n_in=n_in,
-            n_out=n_out,
-            precision=precision,
-            efficiency=efficiency,
-        )
+        loose = best_inference([acc], arch, **kw)
         if bool(loose["fits"][0]):
             tgt = target or LatencyTarget(tpot_s=float(tpot_slo_s or np.inf))
             msg = (
