@@ -351,10 +351,15 @@ def _params(**over):
     return SimpleNamespace(**base)
 
 
-def test_serving_conversion_hand_computed():
-    # one type, one workload, no growth, no gains: devices =
+@pytest.mark.parametrize("workload", ["chat", "enterprise_api", "coding", "agents", "reasoning"])
+def test_serving_conversion_hand_computed(workload):
+    # one type, one workload with its shipped load profile, no growth, no gains: devices =
     # (computed prompt / prefill rate + output / decode rate) x peak/avg x headroom
     #   / (seconds per year x production efficiency) / (1 - idle)
+    from aiinfra.scenario.compute import workload_default
+
+    shape = workload_default(workload)
+    p2a = float(shape.peak_to_average)
     p = _params(efficiency_gain=0.0, other_ai_h100e_2024=0.0, idle_share=0.2)
     rates = {"prefill_rate": np.array([[2000.0]]), "decode_rate": np.array([[200.0]])}
     out = cp.requirements(
@@ -363,7 +368,7 @@ def test_serving_conversion_hand_computed():
         output_tokens=np.full((1, 2, 1), 1e14),
         training_flop=np.zeros((1, 2)),
         p=p,
-        peak_to_average=np.array([[1.5]]),
+        peak_to_average=np.array([[p2a]]),
         lead_years=np.array([0.8]),
         training_lead_years=np.array([1.3]),
         lifetime=np.array([5.0]),
@@ -374,7 +379,7 @@ def test_serving_conversion_hand_computed():
         h100e=np.array([1.0]),
     )
     seconds = 1e15 * 0.5 / 2000 + 1e14 / 200  # device-seconds at the roofline
-    inference = seconds * 1.5 * 1.2 / (cp.SECONDS_PER_YEAR * 0.5)
+    inference = seconds * p2a * 1.2 / (cp.SECONDS_PER_YEAR * 0.5)
     assert out["xpus_by_use"][0, 0, 0] == pytest.approx(inference)
     assert out["xpus_total"][0, 0] == pytest.approx(inference / 0.8)
     assert out["xpus_by_use"][0, 0, 4] == pytest.approx(inference / 0.8 * 0.2)  # idle
