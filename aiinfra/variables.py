@@ -395,6 +395,15 @@ register(
     "other_ai, ramp_up and idle are zero.",
 )
 register(
+    "llm_provider_facility_mw",
+    "MW",
+    ("draw", "year", "use"),
+    "power",
+    "XPU capacity of LLM providers (facility MW) by use",
+    "IT capacity of the labs' contracted fleet (clouds, neoclouds, own sites: the "
+    "llm_providers owner share) times the LLM providers' PUE; inference and training filled.",
+)
+register(
     "dc_capacity_mw",
     "MW",
     ("draw", "year", "region"),

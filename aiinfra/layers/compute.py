@@ -339,7 +339,8 @@ def requirements(
     Notes
     -----
     Serving capacity is sized for each workload's peak (``peak_to_average``)
-    plus ``headroom``, at the roofline rate under its latency targets times
+    plus ``headroom`` and the ``warm_h100e`` floor of models kept warm in every
+    region, at the roofline rate under its latency targets times
     ``production_efficiency`` and the yearly ``efficiency_gain``; the fleet at
     year end holds the work ``lead_years`` ahead (:func:`build_ahead`) and an
     ``idle_share`` that owners hold unused. With ``N_t``
@@ -361,7 +362,8 @@ def requirements(
     else:
         per_tok = 1.0 / (p.fixed_tokens_per_s[:, None, None, None] * h100e[None, None, :, None])
         n_inf = dot_last(((computed_in + output_tokens) * peak)[:, :, None, :], per_tok)
-    n_inf = n_inf / available[..., None]
+    # every model kept warm in every region holds at least a minimum deployment
+    n_inf = n_inf / available[..., None] + (p.warm_h100e[:, None, None] / h100e)[:, :, :]
     train_rate = train_flops * software_eff  # FLOP/s per device, (type,)
     n_train = training_devices(training_flop, train_rate, p.training_mfu, p.training_goodput)
     other_h100e = capped_growth(

@@ -196,6 +196,7 @@ class PowerOut(StageOut):
     ai_dc_energy_twh: np.ndarray
     dc_energy_twh: np.ndarray
     llm_provider_capacity_w: np.ndarray
+    llm_provider_facility_mw: np.ndarray
     dc_capacity_mw: np.ndarray
     dc_starts_mw: np.ndarray
     dc_announced_mw: np.ndarray

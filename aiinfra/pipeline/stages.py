@@ -308,6 +308,11 @@ def power_stage(
     non_ai = compound(pp.non_ai_dc_twh_2024, pp.non_ai_dc_growth, years - 2024.0)
     inf_share = xpus_by_use[..., 0] / np.maximum(xpus_by_use[..., 0] + xpus_by_use[..., 1], 1e-30)
     llm_it = it_w * owners[None, :, OWNERS.index("llm_providers")]
+    only_llm = np.zeros_like(owners)
+    only_llm[:, OWNERS.index("llm_providers")] = 1.0
+    pue_llm = power.pue_by_year(pue0, pp.pue_improvement, years - years[0], only_llm)
+    zeros = np.zeros_like(llm_it)
+    llm_w = np.stack([llm_it * inf_share, llm_it * (1 - inf_share), zeros, zeros, zeros], -1)
     demand_mw = fac_w / 1e6
     t_after = np.maximum(years - 2026.0, 0.0)
     tech = static.power_tech
@@ -339,16 +344,8 @@ def power_stage(
         pue=pue,
         ai_dc_energy_twh=ai_twh,
         dc_energy_twh=ai_twh + non_ai,
-        llm_provider_capacity_w=np.stack(
-            [
-                llm_it * inf_share,
-                llm_it * (1 - inf_share),
-                np.zeros_like(llm_it),
-                np.zeros_like(llm_it),
-                np.zeros_like(llm_it),
-            ],
-            -1,
-        ),
+        llm_provider_capacity_w=llm_w,
+        llm_provider_facility_mw=llm_w * pue_llm[..., None] / 1e6,
         dc_capacity_mw=build["energised"],
         dc_starts_mw=build["starts"],
         dc_announced_mw=shift_earlier(build["starts"], pp.planning_lead_years),

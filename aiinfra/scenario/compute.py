@@ -198,6 +198,12 @@ class ComputeSection(Section):
     other_ai_growth_halflife: Q("year", gt=0) = Field(
         5.0, description="Years for the (log) growth rate of non-LLM AI to halve."
     )
+    warm_h100e: Q("") = Field(
+        5.0e4,
+        description="H100-equivalents that keep every served model warm in every region "
+        "whatever the load: ~150 provider models x ~10 regions x 2 replicas x ~8 devices "
+        "(assumption; OpenRouter lists ~400 models from ~60 providers, 2025).",
+    )
     idle_share: Q("", lt=0.9) = Field(
         0.1,
         description="Share of the installed AI fleet owned but not in use: unrented "

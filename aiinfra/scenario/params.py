@@ -134,6 +134,7 @@ class ComputeParams(Protocol):
     other_ai_h100e_2024: np.ndarray
     other_ai_growth: np.ndarray
     other_ai_growth_halflife: np.ndarray
+    warm_h100e: np.ndarray
     idle_share: np.ndarray
     mix: Any
     shapes: ShapesParams

@@ -345,6 +345,7 @@ def _params(**over):
         "other_ai_growth": np.array([0.3]),
         "other_ai_growth_halflife": np.array([5.0]),
         "idle_share": np.array([0.1]),
+        "warm_h100e": np.array([0.0]),
         "fixed_tokens_per_s": np.array([500.0]),
     }
     base.update({k: np.array([v]) for k, v in over.items()})
@@ -384,6 +385,25 @@ def test_serving_conversion_hand_computed(workload):
     assert out["xpus_total"][0, 0] == pytest.approx(inference / 0.8)
     assert out["xpus_by_use"][0, 0, 4] == pytest.approx(inference / 0.8 * 0.2)  # idle
     assert out["xpus_by_use"][0, 0, 3] == pytest.approx(0.0, abs=1e-9)  # no growth, no ramp
+
+
+def test_warm_models_are_a_floor():
+    p = _params(efficiency_gain=0.0, other_ai_h100e_2024=0.0, idle_share=0.0, warm_h100e=1e4)
+    kw = {
+        "output_tokens": np.zeros((1, 2, 1)),
+        "training_flop": np.zeros((1, 2)),
+        "peak_to_average": np.array([[1.5]]),
+        "lead_years": np.array([0.8]),
+        "training_lead_years": np.array([1.3]),
+        "lifetime": np.array([5.0]),
+        "rates": {"prefill_rate": np.array([[2000.0]]), "decode_rate": np.array([[200.0]])},
+        "mix": np.ones((2, 1)),
+        "train_flops": np.array([1e15]),
+        "software_eff": np.array([1.0]),
+        "h100e": np.array([2.0]),  # a part worth two H100s
+    }
+    out = cp.requirements(np.arange(2.0), input_tokens=np.zeros((1, 2, 1)), p=p, **kw)
+    assert out["xpus_by_use"][0, 0, 0] == pytest.approx(1e4 / 2.0)
 
 
 def test_training_and_other_ai_hand_computed():
