@@ -23,9 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from aiinfra.calibrate import effective_sample_size, observation_draws
 from aiinfra.catalogs import read_csv
 from aiinfra.errors import AiinfraError
-from aiinfra.results import draw_values, weighted_quantile
+from aiinfra.results import weighted_quantile
 
 __all__ = [
     "ESS_FLOOR",
@@ -72,20 +73,12 @@ def observation_values(ds: Any, observations: Sequence[Mapping[str, Any]]) -> np
     """Model value per draw of each observation, shape (observation, draw)."""
     rows = []
     for obs in observations:
-        select = None
-        if obs["category"] is not None:
-            extra = [d for d in ds[obs["variable"]].dims if d not in ("draw", "year")]
-            select = {extra[0]: obs["category"]}
         try:
-            rows.append(draw_values(ds, obs["variable"], obs["year"], select))
+            rows.append(observation_draws(ds, obs))
         except KeyError as exc:
             msg = f"observation {obs['variable']} {obs['year']}: {exc.args[0]}"
             raise AiinfraError(msg) from None
     return np.maximum(np.asarray(rows, dtype=float), 1e-300)
-
-
-def _ess(w: np.ndarray) -> float:
-    return float(w.sum() ** 2 / np.sum(w**2))
 
 
 def calibration_weights(
@@ -106,12 +99,12 @@ def calibration_weights(
         w = np.exp(beta * (ll - ll.max()))
         return w / w.sum()
 
-    if _ess(weights(1.0)) >= ESS_FLOOR * n:
+    if effective_sample_size(weights(1.0)) >= ESS_FLOOR * n:
         return weights(1.0), 1.0
     lo, hi = 0.0, 1.0
     for _ in range(50):  # bisection on the ESS, which falls as beta rises
         mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if _ess(weights(mid)) >= ESS_FLOOR * n else (lo, mid)
+        lo, hi = (mid, hi) if effective_sample_size(weights(mid)) >= ESS_FLOOR * n else (lo, mid)
     return weights(lo), lo
 
 
@@ -207,7 +200,7 @@ def backtest(
         "calibrated_on": len(past),
         "beta": beta,
         "ess_prior": float(n),
-        "ess_posterior": _ess(w),
+        "ess_posterior": effective_sample_size(w),
         "coverage_90": overall["coverage_90"],
         "coverage_50": overall["coverage_50"],
         "crps": overall["crps"],

@@ -19,7 +19,13 @@ from aiinfra.catalogs import read_csv
 from aiinfra.errors import AiinfraError
 from aiinfra.results import draw_values, weighted_quantile
 
-__all__ = ["effective_sample_size", "importance_weights", "load_history", "log_likelihood"]
+__all__ = [
+    "effective_sample_size",
+    "importance_weights",
+    "load_history",
+    "log_likelihood",
+    "observation_draws",
+]
 
 ESS_WARN_FRACTION = 0.01
 ESS_WARN_MIN = 50.0
@@ -58,6 +64,19 @@ def load_history(path: str | Path | None = None) -> list[dict[str, Any]]:
     return out
 
 
+def observation_draws(ds: xr.Dataset, obs: dict[str, Any]) -> np.ndarray:
+    """One model value per draw for an observation (``variable``, ``year``, ``category``:
+    the label on the variable's category axis, or None to sum over it).
+
+    Raises ``KeyError`` (message says which) like :func:`~aiinfra.results.draw_values`.
+    """
+    select = None
+    if obs["category"] is not None:
+        extra = [d for d in ds[obs["variable"]].dims if d not in ("draw", "year")]
+        select = {extra[0]: obs["category"]} if extra else None
+    return draw_values(ds, obs["variable"], obs["year"], select)
+
+
 def log_likelihood(ds: xr.Dataset, observations: list[dict[str, Any]]) -> np.ndarray:
     """Log-likelihood of the observations for every draw, shape (draw,)."""
     ll = np.zeros(ds.sizes["draw"])
@@ -67,12 +86,8 @@ def log_likelihood(ds: xr.Dataset, observations: list[dict[str, Any]]) -> np.nda
             raise AiinfraError(msg)
         if obs["year"] not in ds["year"].values:
             continue
-        select = None
-        if obs["category"] is not None:
-            extra = [d for d in ds[obs["variable"]].dims if d not in ("draw", "year")]
-            select = {extra[0]: obs["category"]} if extra else None
         try:
-            values = draw_values(ds, obs["variable"], obs["year"], select)
+            values = observation_draws(ds, obs)
         except KeyError as exc:
             msg = f"history: {exc.args[0]}"
             raise AiinfraError(msg) from None

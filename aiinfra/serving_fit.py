@@ -29,6 +29,7 @@ import numpy as np
 from aiinfra.catalogs import get_accelerator, read_csv
 from aiinfra.layers.compute import Efficiency, serving_tables
 from aiinfra.layers.serving import LatencyTarget
+from aiinfra.scenario.compute import model_mix
 
 __all__ = ["fit", "observations", "serving_fit_csv"]
 
@@ -43,10 +44,6 @@ def observations() -> list[dict[str, str]]:
     return read_csv("serving_observations.csv")
 
 
-def _models(text: str) -> dict[str, float]:
-    return {m.strip(): float(s) for m, s in (p.split(":") for p in text.split(";"))}
-
-
 def efficiency_of(row: dict[str, str], eff: Efficiency | None = None) -> dict[str, float]:
     """Implied production efficiency of one observation [1] and its parts.
 
@@ -57,7 +54,7 @@ def efficiency_of(row: dict[str, str], eff: Efficiency | None = None) -> dict[st
     target = LatencyTarget(float(row["ttft_s"]), float(row["tpot_s"]), PERCENTILE)
     r = serving_tables(
         [acc],
-        [_models(row["models"])],
+        [model_mix(row["models"])],
         n_in=np.array([float(row["request_input_tokens"])]),
         n_out=np.array([float(row["request_output_tokens"])]),
         targets=[target],

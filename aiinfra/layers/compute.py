@@ -261,10 +261,9 @@ def build_ahead(n_work: np.ndarray, lead_years: np.ndarray, growth_of: np.ndarra
     year-on-year growth of ``growth_of`` (draw, year) (the last year repeats the
     growth before it) [units].
     """
-    tot = growth_of
     with np.errstate(divide="ignore", invalid="ignore"):
-        g = np.where(tot[:, :-1] > 0, tot[:, 1:] / tot[:, :-1], 1.0)
-    g = np.concatenate([g, g[:, -1:]], axis=1) if g.shape[1] else np.ones_like(tot)
+        g = np.where(growth_of[:, :-1] > 0, growth_of[:, 1:] / growth_of[:, :-1], 1.0)
+    g = np.concatenate([g, g[:, -1:]], axis=1) if g.shape[1] else np.ones_like(growth_of)
     return n_work * np.power(np.maximum(g, 1e-3), lead_years[:, None])[..., None]
 
 

@@ -60,15 +60,17 @@ _SHAPES = {
 }
 
 
+def model_mix(text: str) -> dict[str, float]:
+    """``"frontier-moe:0.3;deepseek-v3:0.7"`` -> ``{"frontier-moe": 0.3, "deepseek-v3": 0.7}``."""
+    return {m.strip(): float(s) for m, s in (part.split(":") for part in text.split(";"))}
+
+
 def workload_default(name: str) -> WorkloadShape:
     """The default serving of workload ``name`` (data/serving_workloads.csv)."""
     from aiinfra.catalogs import read_csv
 
     row = next(r for r in read_csv("serving_workloads.csv") if r["workload"] == name)
-    models = {}
-    for part in row["models"].split(";"):
-        model, share = part.split(":")
-        models[model.strip()] = float(share)
+    models = model_mix(row["models"])
     n_in, n_out = _SHAPES[name]
     return WorkloadShape(
         input_tokens=n_in,
