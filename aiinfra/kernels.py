@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["compound", "deploy", "lag_weights", "shift_earlier"]
+__all__ = ["compound", "deploy", "lag_weights", "phase_weights", "shift_earlier"]
 
 
 def compound(x0: np.ndarray, growth: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -44,6 +44,22 @@ def lag_weights(lead: np.ndarray, max_lag: int) -> np.ndarray:
     w[rows, lo] += 1.0 - frac
     w[rows, np.minimum(lo + 1, max_lag)] += frac
     return w
+
+
+def phase_weights(lead: np.ndarray, spread: np.ndarray, max_lag: int, points: int = 16) -> np.ndarray:
+    """Share of a start completed at each whole-year lag when it completes in phases.
+
+    The phases complete evenly between ``lead·(1 - spread)`` and ``lead·(1 + spread)``
+    [yr] (mean ``lead``); ``lead`` and ``spread`` (draw,) -> (draw, max_lag + 1), rows
+    summing to 1. ``spread = 0`` is :func:`lag_weights`. Midpoint rule over ``points``.
+    """
+    lead = np.asarray(lead, dtype=float)
+    spread = np.clip(np.asarray(spread, dtype=float), 0.0, 1.0)
+    u = (np.arange(points) + 0.5) / points * 2.0 - 1.0  # midpoints of (-1, 1)
+    w = np.zeros((lead.shape[0], max_lag + 1))
+    for uj in u:  # a fixed quadrature, not a loop over draws
+        w += lag_weights(lead * (1.0 + spread * uj), max_lag)
+    return w / points
 
 
 def shift_earlier(x: np.ndarray, lead: np.ndarray) -> np.ndarray:

@@ -99,9 +99,6 @@ def test_solver_invariants(knobs, seed):
     np.testing.assert_allclose(
         (before + ship - dep)[:, modelled], wait[:, modelled], rtol=1e-9, atol=1e-3
     )
-    # buyers hold at most max_waiting_years (at most 1.0 in base) of what can be energised
-    mw_units = sup[..., mw_layers].min(axis=-1)
-    assert np.all(wait[:, modelled] <= 1.0 * mw_units * tol + 1e-3)
     assert np.all(ds.tokens_served.values <= ds.tokens_total.values * (1 + 1e-12))
     assert np.all(ds.capex_usd.values >= 0)
     for name in ds.data_vars:
@@ -182,15 +179,11 @@ def test_chips_wait_for_power_within_the_buyers_tolerance():
     wait = ds.xpus_waiting_power.sel(year=2026).values[0]
     assert ship > dep > 0 and wait == pytest.approx(ship - dep, rel=1e-9)
     assert str(ds.binding.values[int(ds.binding_layer.sel(year=2026).values[0])]) == "dc"
-    # buyers who hold no idle chips: shipments are what can be energised
-    none = aiinfra.run("base", overrides={**tight, "fleet.max_waiting_years": 0.0})
-    modelled = none.year.values >= 2026
-    np.testing.assert_allclose(
-        none.shipments_total.values[:, modelled],
-        none.deployments_total.values[:, modelled],
-        rtol=1e-9,
-    )
-    assert np.all(none.xpus_waiting_power.values < 1e-3)
-    # more tolerance never ships less
-    more = aiinfra.run("base", overrides={**tight, "fleet.max_waiting_years": 1.0})
-    assert more.shipments_total.sel(year=2026).values[0] >= ship * (1 - 1e-12)
+    # no hard cap: buyers net the excess stock out of later orders, so it is drawn down
+    later = ds.xpus_waiting_power.sel(year=slice(2027, 2030)).values[0]
+    assert later.min() < wait
+    # a larger normal stock never ships less
+    more = aiinfra.run("base", overrides={**tight, "fleet.inventory_target_years": 1.0})
+    assert more.shipments_total.sel(year=2027).values[0] >= ds.shipments_total.sel(
+        year=2027
+    ).values[0] * (1 - 1e-12)

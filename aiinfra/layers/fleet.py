@@ -57,9 +57,12 @@ class Supply:
         Share of unmet demand cancelled each year [1].
     orders : ndarray, (draw, year)
         XPUs the demand path would ship (new orders each year) [units/yr].
-    max_waiting : ndarray, (draw,)
-        Largest stock of shipped XPUs buyers hold waiting for data-centre space or
-        power, in years of what can be energised [yr].
+    inventory_target : ndarray, (draw,)
+        Stock of shipped XPUs buyers hold without cutting orders (in transit, bring-up,
+        waiting for a hall), in years of what can be energised [yr]; the stock above it
+        is netted out of new orders over ``order_cut_years``.
+    order_cut_years : ndarray, (draw,)
+        Time constant of netting excess inventory out of new orders [yr].
     """
 
     flow: np.ndarray
@@ -69,7 +72,8 @@ class Supply:
     response: np.ndarray
     backlog_decay: np.ndarray
     orders: np.ndarray
-    max_waiting: np.ndarray
+    inventory_target: np.ndarray
+    order_cut_years: np.ndarray
 
 
 def smooth_cuts(want: np.ndarray, previous: np.ndarray, tau_years: np.ndarray | None) -> np.ndarray:
@@ -263,11 +267,13 @@ class _Solver:
         demand path; ``surv`` (draw, type) [units] the surviving fleet.
         """
         supply = self.supply
-        # buyers net the chips they already hold but cannot power yet out of new orders
-        want = (
-            x if history else np.maximum(supply.orders[:, i] + self.carried - self.inv.sum(-1), 0)
-        )
         sup = _supportable(supply, i, self.extra[i], surv, mix_i, self.n_flow)
+        # buyers net the chips they hold above their normal stock out of new orders,
+        # gradually (supply contracts are committed ahead): no hard cap on shipments
+        mw_units = sup[:, self.n_flow :].min(axis=-1)
+        excess = np.maximum(sum_last(self.inv) - supply.inventory_target * mw_units, 0.0)
+        net = excess * (1.0 - np.exp(-1.0 / np.maximum(supply.order_cut_years, 1e-9)))
+        want = x if history else np.maximum(supply.orders[:, i] + self.carried - net, 0.0)
         self.sup_out[:, i] = sup
         self.desired[:, i] = want
         if history:
@@ -275,7 +281,7 @@ class _Solver:
             ship[i] = self.dep[i] = x[:, None] * mix_i[None, :]
             return
         x, ship[i], self.dep[i], self.inv, self.binding[:, i] = _ship_and_energise(
-            want, sup, self.inv, mix_i, self.n_flow, supply.max_waiting
+            want, sup, self.inv, mix_i, self.n_flow
         )
         self.inventory[:, i] = sum_last(self.inv)
         self.carried = (want - x) * (1.0 - supply.backlog_decay)
@@ -348,11 +354,10 @@ def _ship_and_energise(
     inv: np.ndarray,
     mix_i: np.ndarray,
     n_flow: int,
-    max_waiting: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One modelled year of the solver: vendors ship what is ordered (``want`` (draw,))
     and can be made; data centres and power then energise what they can of it plus the
-    chips waiting from earlier years (``inv`` (draw, type)).
+    chips waiting from earlier years (``inv`` (draw, type)); the rest waits.
 
     Returns units shipped (draw,), shipments and deployments by type (draw, type),
     the new waiting stock (draw, type) and the binding layer index (draw,).
@@ -360,11 +365,7 @@ def _ship_and_energise(
     n_layer = sup.shape[-1]
     mw_units = sup[:, n_flow:].min(axis=-1)
     mw_bind = n_flow + sup[:, n_flow:].argmin(axis=-1)
-    # buyers stop taking chips once the stock waiting for power would exceed
-    # max_waiting years of what can be energised
-    room = np.maximum(mw_units * (1.0 + max_waiting) - sum_last(inv), 0.0)
-    x, ship_bind = deploy(want, np.concatenate([sup[:, :n_flow], room[:, None]], -1))
-    ship_bind = np.where(ship_bind == n_flow, mw_bind, ship_bind)  # room: MW
+    x, ship_bind = deploy(want, sup[:, :n_flow])
     ship = x[:, None] * mix_i[None, :]
     avail = inv + ship
     avail_tot = sum_last(avail)
@@ -372,9 +373,6 @@ def _ship_and_energise(
     share = np.where(avail_tot > 0, energised / np.maximum(avail_tot, 1e-300), 1.0)
     dep = avail * share[:, None]
     # binding: the MW layer when chips wait, else what limited shipments
-    binding = np.where(
-        energised < avail_tot * (1 - 1e-12),
-        mw_bind,
-        np.where(x < want, ship_bind, float(n_layer)),
-    )
+    ship_bind = np.where(ship_bind == n_flow, float(n_layer), ship_bind)
+    binding = np.where(energised < avail_tot * (1 - 1e-12), mw_bind, ship_bind)
     return x, ship, dep, avail - dep, binding

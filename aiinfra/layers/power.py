@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from aiinfra.arrays import dot_last
-from aiinfra.kernels import lag_weights
+from aiinfra.kernels import lag_weights, phase_weights
 
 __all__ = [
     "HOURS_PER_YEAR",
@@ -64,8 +64,15 @@ def dc_pipeline(
     construction_lead: np.ndarray,
     start_capacity_mw: np.ndarray,
     reserve: np.ndarray,
+    phase_spread: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Data-centre capacity as a stock built through a construction pipeline.
+
+    Campuses are energised in phases (buildings, then halls): a start completes
+    evenly between ``(1 - s)`` and ``(1 + s)`` construction leads, ``s`` =
+    ``phase_spread``. The pipeline standing at the end of history is what remains
+    of such campuses started at a steady rate: of it, the share left ``tau`` years
+    later is the share of phase delays above ``tau`` (front-loaded).
 
     Parameters
     ----------
@@ -81,6 +88,9 @@ def dc_pipeline(
         Largest capacity the industry can start per year [MW/yr].
     reserve : ndarray, (draw,)
         Capacity planned above the forecast need [1].
+    phase_spread : ndarray, (draw,), optional
+        Spread of phase completion around the lead, as a share of it [1]; None: 0
+        (each start completes at once after the lead).
 
     Returns
     -------
@@ -90,7 +100,8 @@ def dc_pipeline(
     """
     n_draw, n_year = demand_mw.shape
     max_lag = 8
-    w = lag_weights(construction_lead, max_lag)
+    spread = np.zeros(n_draw) if phase_spread is None else np.asarray(phase_spread, dtype=float)
+    w = phase_weights(construction_lead, spread, max_lag)
     hist = ~np.isnan(history_mw)
     last = int(np.flatnonzero(hist).max())
     energised = np.zeros((n_draw, n_year))
@@ -98,11 +109,9 @@ def dc_pipeline(
     starts = np.zeros((n_draw, n_year))
     pipe = np.zeros((n_draw, n_year))
     due = np.zeros((n_draw, n_year + max_lag + 1))  # completions scheduled by year
-    # the pipeline standing at the end of history completes evenly over the lead time
-    spread = np.clip(np.ceil(construction_lead), 1, max_lag).astype(int)
-    for lag in range(1, max_lag + 1):
-        share = np.where(lag <= spread, 1.0 / spread, 0.0)
-        due[:, last + lag] += under_construction_mw * share
+    due[:, last + 1 : last + max_lag + 2] += under_construction_mw[:, None] * standing_pipeline(
+        construction_lead, spread, max_lag
+    )
     for i in range(n_year):
         if hist[i]:
             energised[:, i] = history_mw[i]
@@ -125,6 +134,31 @@ def dc_pipeline(
         "starts": starts,
         "under_construction": pipe,
     }
+
+
+def standing_pipeline(lead: np.ndarray, spread: np.ndarray, max_lag: int) -> np.ndarray:
+    """Share of a standing construction pipeline completed in each of the next years.
+
+    For starts at a steady rate whose phases complete evenly between ``L(1 - s)`` and
+    ``L(1 + s)`` years, the pipeline still due ``tau`` years on is proportional to
+    the share of phase delays above ``tau``. ``lead`` ``L`` and ``spread`` ``s``
+    (draw,) [yr, 1] -> (draw, max_lag + 1): years 1 .. max_lag + 1 ahead, rows sum 1.
+    """
+    lead = np.asarray(lead, dtype=float)[:, None]
+    s = np.asarray(spread, dtype=float)[:, None]
+    lo, hi = lead * (1.0 - s), lead * (1.0 + s)
+    edges = np.arange(max_lag + 2, dtype=float)[None, :]  # year k covers tau in [k, k + 1]
+
+    def remaining_integral(t: np.ndarray) -> np.ndarray:
+        # integral of P(delay > tau) from 0 to t: 1 until lo, then linear to 0 at hi
+        t = np.clip(t, 0.0, hi)
+        ramp = np.maximum(t - lo, 0.0)
+        width = np.maximum(hi - lo, 1e-12)
+        return np.minimum(t, lo) + ramp - ramp**2 / (2.0 * width)
+
+    area = remaining_integral(edges)
+    w = np.diff(area, axis=1)
+    return w / np.maximum(w.sum(axis=1, keepdims=True), 1e-300)
 
 
 def power_supply(
@@ -311,6 +345,7 @@ def regional_build(
     construction_lead: np.ndarray,
     starts_cap_mw: np.ndarray,
     reserve: np.ndarray,
+    phase_spread: np.ndarray,
     grid_lead: np.ndarray,
     grid_cap_mw: np.ndarray,
     onsite_mw: np.ndarray,
@@ -339,6 +374,7 @@ def regional_build(
             construction_lead=construction_lead,
             start_capacity_mw=starts_cap_mw * share[:, None],
             reserve=reserve,
+            phase_spread=phase_spread,
         )
         supply[region] = power_supply(
             completions_mw=pipe["completions"],

@@ -324,6 +324,7 @@ def power_stage(
         construction_lead=pp.construction_lead_years,
         starts_cap_mw=compound(pp.dc_start_capacity_2026, pp.dc_start_capacity_growth, t_after),
         reserve=pp.dc_reserve,
+        phase_spread=pp.phase_spread,
         grid_lead=pp.grid_lead_years,
         grid_cap_mw=compound(pp.grid_capacity_2026, pp.grid_capacity_growth, t_after),
         onsite_mw=power.onsite_deliveries_mw(
@@ -390,7 +391,8 @@ def supply_for_solver(static: Static, p: ScenarioParams, plan: SupplySide) -> fl
         response=p.fleet.capacity_response,
         backlog_decay=p.fleet.backlog_cancel,
         orders=plan.fleet.shipments_total,
-        max_waiting=p.fleet.max_waiting_years,
+        inventory_target=p.fleet.inventory_target_years,
+        order_cut_years=p.fleet.order_cut_years,
     )
 
 

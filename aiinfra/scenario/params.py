@@ -150,7 +150,7 @@ class FleetParams(Protocol):
     history_scale: np.ndarray
     order_cut_years: np.ndarray
     training_cluster_lead_years: np.ndarray
-    max_waiting_years: np.ndarray
+    inventory_target_years: np.ndarray
 
 
 class FabParams(Protocol):
@@ -213,6 +213,7 @@ class PowerParams(Protocol):
     china_share: np.ndarray
     planning_lead_years: np.ndarray
     construction_lead_years: np.ndarray
+    phase_spread: np.ndarray
     pipeline_scale: np.ndarray
     dc_start_capacity_2026: np.ndarray
     dc_start_capacity_growth: np.ndarray

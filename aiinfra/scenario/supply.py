@@ -48,12 +48,14 @@ class FleetSection(Section):
         "its run starts (assumption: xAI Colossus 2 and Stargate Abilene built through 2025 "
         "for 2026 runs).",
     )
-    max_waiting_years: Q("year", ge=0, le=5) = Field(
-        0.5,
-        description="Largest stock of shipped XPUs buyers hold waiting for data-centre "
-        "space or power, in years of what can be energised (assumption: late 2025 reports "
-        "of accelerators in inventory that could not be plugged in, e.g. Microsoft's CEO "
-        "in Nov 2025; solver).",
+    inventory_target_years: Q("year", ge=0, le=5) = Field(
+        0.25,
+        description="Stock of shipped XPUs buyers hold without cutting orders (in transit, "
+        "in bring-up, waiting for a hall), in years of what can be energised; the stock "
+        "above it is netted out of new orders over order_cut_years (assumption: late-2025 "
+        "reports of accelerators in inventory that could not be plugged in, e.g. "
+        "Microsoft's CEO in Nov 2025; NVIDIA's own inventory and supply commitments ~ one "
+        "quarter of revenue in 2025 10-Q filings).",
     )
 
 
@@ -243,6 +245,13 @@ class PowerSection(Section):
     )
     construction_lead_years: Q("year", gt=0, le=8) = Field(
         2.0, description="Years from a data-centre start to energisation."
+    )
+    phase_spread: Q("", ge=0, le=1) = Field(
+        0.5,
+        description="Campuses are energised in phases: a start completes evenly between "
+        "(1 - s) and (1 + s) construction leads (assumption: Stargate Abilene broke ground "
+        "mid-2024, first buildings live H1 2025, the 1.2 GW campus through mid-2026; "
+        "Meta Prometheus and xAI Colossus 2 came online hall by hall).",
     )
     pipeline_scale: Q("", ge=0) = Field(
         1.0, description="Multiplier on the capacity under construction at the end of 2025."

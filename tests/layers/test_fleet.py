@@ -174,3 +174,35 @@ def test_fleet_and_fab_ten_thousand_draws_fast():
     # fleet + fab, 10,000 draws x 13 years
     assert elapsed < 1.0, elapsed
     assert f.shipments.shape == (draws, 13, len(static.accelerators))
+
+
+def test_excess_inventory_is_netted_out_of_next_orders_by_hand():
+    # one type, 1 MW per unit; year 1 can energise 6 units, year 2 plenty. Orders 10/yr.
+    # Year 1: ship 10, energise 6, 4 wait. Year 2 (normal stock 0, tau 1 yr): buyers net
+    # 4 x (1 - e^-1) = 2.528 out of their orders and take 7.472.
+    n_year = 3
+    supply = fleet.Supply(
+        flow=np.full((1, n_year, 1), 1e9),
+        mw=np.array([[[1e9, 1e9], [6.0, 6.0], [1e9, 1e9]]]),
+        mw_per_unit=np.ones((1, n_year, 1)),
+        lead=np.ones((1, 3)),
+        response=np.zeros(1),
+        backlog_decay=np.zeros(1),
+        orders=np.array([[0.0, 10.0, 10.0]]),
+        inventory_target=np.zeros(1),
+        order_cut_years=np.ones(1),
+    )
+    out = fleet.stock_flow(
+        years=np.array([2025.0, 2026.0, 2027.0]),
+        history=np.array([[0.0], [np.nan], [np.nan]]),
+        initial=np.zeros(1),
+        initial_age=2.0,
+        need=np.full((1, n_year, 1), 100.0),
+        mix=np.ones((n_year, 1)),
+        lifetime=np.array([1e6]),
+        supply=supply,
+    )
+    np.testing.assert_allclose(out["shipments"][0, 1:, 0], [10.0, 10 - 4 * (1 - np.exp(-1))])
+    np.testing.assert_allclose(out["deployments"][0, 1, 0], 6.0, rtol=1e-6)
+    assert out["inventory"][0, 1] == pytest.approx(4.0, rel=1e-6)
+    assert out["inventory"][0, 2] == pytest.approx(0.0, abs=1e-6)

@@ -76,6 +76,33 @@ def test_dc_pipeline_history_and_lead_time():
     assert out["completions"][0, 4] >= out["starts"][0, 2] - 1e-9
 
 
+def test_standing_pipeline_is_front_loaded_by_phases():
+    # steady starts, phases over [1, 3] years (lead 2, spread 0.5): the share still due
+    # tau years on is 1 until 1 year, then falls linearly to 0 at 3 years; its integral
+    # over years 1, 2, 3 ahead is 1, 0.75, 0.25 of a total 2: shares 1/2, 3/8, 1/8
+    w = power.standing_pipeline(np.array([2.0, 2.0]), np.array([0.5, 0.0]), 8)
+    np.testing.assert_allclose(w[0, :4], [0.5, 0.375, 0.125, 0.0], atol=1e-12)
+    np.testing.assert_allclose(w[1, :3], [0.5, 0.5, 0.0], atol=1e-12)  # no phases: even
+
+
+def test_phased_campuses_energise_part_of_a_start_a_year_early():
+    kw = {
+        "demand_mw": np.array([[10.0, 20, 40, 80, 160]]),
+        "history_mw": np.array([10.0, 20, np.nan, np.nan, np.nan]),
+        "under_construction_mw": np.array([0.0]),
+        "construction_lead": np.array([2.0]),
+        "start_capacity_mw": np.full((1, 5), 40.0),
+        "reserve": np.array([0.0]),
+    }
+    one = power.dc_pipeline(**kw)
+    phased = power.dc_pipeline(**kw, phase_spread=np.array([0.5]))
+    assert one["completions"][0, 3] == pytest.approx(0.0)  # year-2 starts land in year 4
+    s2 = phased["starts"][0, 2]
+    assert s2 == pytest.approx(one["starts"][0, 2]) and s2 > 0
+    # a quarter of them one year early, half on time (phase weights 1/4, 1/2, 1/4)
+    assert phased["completions"][0, 3] == pytest.approx(0.25 * s2, rel=1e-2)
+
+
 @settings(max_examples=40, deadline=None)
 @given(it=st.floats(1e3, 1e9), pue=st.floats(1.0, 2.5), k=st.floats(1.0, 2.0))
 def test_higher_pue_never_lowers_facility_power(it, pue, k):
