@@ -125,7 +125,18 @@ class Architecture:
 
 
 SCALEUP_DOMAIN = {"NVIDIA GPU": 8, "AMD GPU": 8, "Google TPU": 256, "AWS Trainium": 64}
-NVL_RACK = {"GB200": 72, "GB300": 72, "Rubin": 72}
+# NVLink domain in packages (NVIDIA GTC 2025: Rubin Ultra NVL576 = 144 packages of 4 dies;
+# later generations assumed to keep it)
+NVL_RACK = {
+    "GB200": 72,
+    "GB300": 72,
+    "Rubin": 72,
+    "Rubin-Ultra": 144,
+    "Feynman": 144,
+    "NVIDIA-2030": 144,
+    "NVIDIA-2032": 144,
+    "NVIDIA-2034": 144,
+}
 
 
 @lru_cache(maxsize=1)

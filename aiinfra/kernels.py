@@ -46,7 +46,9 @@ def lag_weights(lead: np.ndarray, max_lag: int) -> np.ndarray:
     return w
 
 
-def phase_weights(lead: np.ndarray, spread: np.ndarray, max_lag: int, points: int = 16) -> np.ndarray:
+def phase_weights(
+    lead: np.ndarray, spread: np.ndarray, max_lag: int, points: int = 16
+) -> np.ndarray:
     """Share of a start completed at each whole-year lag when it completes in phases.
 
     The phases complete evenly between ``lead·(1 - spread)`` and ``lead·(1 + spread)``

@@ -50,6 +50,11 @@ class LPInternals:
         XPUs energised each year [units/yr].
     mix : ndarray, (year, type)
         Deployment mix [1].
+    finance : tuple of ndarray, (draw, year)
+        What the financing limit leaves for XPUs [USD/yr] and the capex per XPU of
+        the deployment mix [USD/unit] (:func:`aiinfra.pipeline.stages.finance_room`).
+    asp_usd : ndarray, (type,)
+        Price per XPU [USD]; each type's capex is the mix's in proportion to it.
     """
 
     fab_req: Mapping[str, np.ndarray]
@@ -62,6 +67,8 @@ class LPInternals:
     extra: np.ndarray
     deployments: np.ndarray
     mix: np.ndarray
+    finance: tuple[np.ndarray, np.ndarray]
+    asp_usd: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,7 @@ CONSTRAINT_UNITS = {
     "hbm": ("DRAM wafers/yr for HBM", 1.0),
     "euv": ("EUV scanners", 1.0),
     "transceivers": ("1k transceivers/yr", 1e3),
+    "finance": ("bn USD/yr", 1e9),
     "dc": ("MW energised", 1.0),
     "power": ("MW powered", 1.0),
 }
@@ -188,6 +196,13 @@ def year_constraints(
     caps.append(float(net_cap[draw, index]) / scale + more)
     names.append("transceivers")
     units.append(CONSTRAINT_UNITS["transceivers"][0])
+    room, per_unit = (f[draw, index] for f in internals.finance)
+    asp = internals.asp_usd
+    scale = CONSTRAINT_UNITS["finance"][1]
+    rows.append(asp * float(per_unit) / max(float(mix @ asp), 1e-300) / scale)
+    caps.append(float(room) / scale)
+    names.append("finance")
+    units.append(CONSTRAINT_UNITS["finance"][0])
     survivors_mw = float(((installed - shipments) * mw_unit[draw, index]).sum())
     for j, key in enumerate(("dc", "power")):
         rows.append(mw_unit[draw, index])

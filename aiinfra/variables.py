@@ -470,6 +470,16 @@ register(
     "AI capex minus ARR of leading LLM providers (positive: spending ahead of revenue).",
 )
 register(
+    "financing_limit_usd",
+    "USD/year",
+    DY,
+    "economics",
+    "Financing limit on AI capex",
+    "Largest AI capex the builders can pay for: a share of their operating cash flow, "
+    "external funding and reinvested LLM revenue; the bottleneck solver ships no more "
+    "than it pays for (layer finance).",
+)
+register(
     "revenue_pool_usd",
     "USD/year",
     ("draw", "year", "pool"),

@@ -126,7 +126,9 @@ def test_solver_ten_thousand_draws_fast():
     from aiinfra.pipeline.stages import supply_for_solver
 
     static, p, c = chain_upto_need(10_000, seed=5)
-    supply = supply_for_solver(static, p, supply_side(static, p, c))
+    plan = supply_side(static, p, c)
+    finance = np.full(plan.fleet.shipments_total.shape, np.inf)
+    supply = supply_for_solver(static, p, plan, finance)
     kw = {
         "years": static.sim_years,
         "history": static.history,

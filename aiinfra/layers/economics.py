@@ -23,6 +23,7 @@ from aiinfra.scenario.params import EconomicsParams
 
 __all__ = [
     "CAPEX_ITEMS",
+    "FIXED_ITEMS",
     "POOLS",
     "SEGMENTS",
     "SEGMENT_OF",
@@ -30,6 +31,7 @@ __all__ = [
     "capex_per_xpu",
     "cost_per_mtok",
     "dc_work_mw",
+    "financing_limit_usd",
     "revenue_pools",
     "segment_map",
 ]
@@ -160,6 +162,29 @@ def cost_per_mtok(
     cost = capex_per_xpu_usd * per_capex[:, None, None]
     cost += facility_kw * per_kw[:, None, None]
     return cost / np.maximum(tokens_per_s, 1e-30)
+
+
+# Capex items not proportional to the year's XPU shipments: building and powering sites.
+FIXED_ITEMS = (
+    "dc_shell",
+    "dc_electrical",
+    "dc_cooling",
+    "dc_other",
+    "onsite_generation",
+    "grid_connection",
+)
+
+
+def financing_limit_usd(years: np.ndarray, arr_usd: np.ndarray, p: EconomicsParams) -> np.ndarray:
+    """Largest AI capex the builders can pay for, (draw, year) [USD/yr].
+
+    ``capex_cash_share_max x cash flow + external funding + revenue_reinvested x ARR``,
+    cash flow and funding compounding from 2025; ``arr_usd`` (draw, year) [USD/yr].
+    """
+    t = np.asarray(years, dtype=float)[None, :] - 2025.0
+    cash = p.cash_flow_2025[:, None] * np.power(1.0 + p.cash_flow_growth[:, None], t)
+    ext = p.external_funding_2025[:, None] * np.power(1.0 + p.external_funding_growth[:, None], t)
+    return p.capex_cash_share_max[:, None] * cash + ext + p.revenue_reinvested[:, None] * arr_usd
 
 
 def segment_map() -> np.ndarray:

@@ -28,10 +28,20 @@ from scipy.special import gamma
 from aiinfra.arrays import dot_last, sum_last
 from aiinfra.kernels import deploy, lag_weights
 
-__all__ = ["LAYERS", "WEIBULL_SHAPE", "Supply", "smooth_cuts", "stock_flow", "survival"]
+__all__ = [
+    "LAYERS",
+    "NO_RESPONSE",
+    "WEIBULL_SHAPE",
+    "Supply",
+    "smooth_cuts",
+    "stock_flow",
+    "survival",
+]
 
-# The layers the bottleneck solver checks, in the order of Supply.flow then Supply.mw.
-LAYERS = ("logic", "cowos", "hbm", "euv", "transceivers", "dc", "power")
+# The layers the bottleneck solver checks, in the order of Supply.flow then Supply.mw;
+# "finance" is the capex the builders can pay for (no extra capacity is ordered for it).
+LAYERS = ("logic", "cowos", "hbm", "euv", "transceivers", "finance", "dc", "power")
+NO_RESPONSE = ("finance",)
 
 WEIBULL_SHAPE = 3.0
 MAX_LAG = 10
@@ -52,7 +62,8 @@ class Supply:
     lead : ndarray, (draw, layer)
         Years for extra capacity ordered in a shortage to arrive [yr].
     response : ndarray, (draw,)
-        Share of a layer's shortage that is ordered as extra capacity [1].
+        Share of a layer's shortage that is ordered as extra capacity [1] (none for
+        the layers in :data:`NO_RESPONSE`).
     backlog_decay : ndarray, (draw,)
         Share of unmet demand cancelled each year [1].
     orders : ndarray, (draw, year)
@@ -230,6 +241,7 @@ class _Solver:
     dep: np.ndarray
     inv: np.ndarray
     inventory: np.ndarray
+    responds: np.ndarray
 
     @classmethod
     def start(cls, supply: Supply, n_draw: int, n_year: int, n_type: int) -> _Solver:
@@ -250,6 +262,11 @@ class _Solver:
             dep=np.zeros((n_year, n_draw, n_type)),
             inv=np.zeros((n_draw, n_type)),
             inventory=np.zeros((n_draw, n_year)),
+            responds=np.array(
+                [0.0 if k in NO_RESPONSE else 1.0 for k in LAYERS[:n_layer]]
+                if n_layer == len(LAYERS)
+                else np.ones(n_layer)
+            ),
         )
 
     def step(
@@ -287,6 +304,7 @@ class _Solver:
         self.carried = (want - x) * (1.0 - supply.backlog_decay)
         self.backlog[:, i] = want - x
         gap_l = np.maximum(want[:, None] - sup, 0.0) * supply.response[:, None]
+        gap_l *= self.responds
         self.extra[i + 1 : i + 2 + MAX_LAG] += gap_l[None] * self.lags
 
     def outputs(self, n_year: int) -> dict[str, np.ndarray]:

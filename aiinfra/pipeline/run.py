@@ -22,6 +22,8 @@ from aiinfra.pipeline.stages import (
     demand_stage,
     economics_stage,
     fab_stage,
+    finance_room,
+    financeable_units,
     fleet_stage,
     network_stage,
     power_stage,
@@ -114,7 +116,9 @@ def run_pipeline(static: Static, p: ScenarioParams, *, lp: bool = False) -> Pipe
     d = demand_stage(static, p)
     c = compute_stage(static, p, d)
     plan = supply_side(static, p, c)
-    supply = supply_for_solver(static, p, plan)
+    plan_econ = economics_stage(static, p, plan, d.arr_usd, c.rate_per_device)
+    finance = financeable_units(plan, plan_econ)
+    supply = supply_for_solver(static, p, plan, finance)
     plan_mw = plan.power.facility_power_w / 1e6
     solved = supply_side(static, p, c, supply=supply, plan_mw=plan_mw, lp=lp)
     econ = economics_stage(static, p, solved, d.arr_usd, c.rate_per_device)
@@ -131,5 +135,7 @@ def run_pipeline(static: Static, p: ScenarioParams, *, lp: bool = False) -> Pipe
             extra=solved.fleet.extra,
             deployments=solved.fleet.deployments,
             mix=static.mix,
+            finance=finance_room(plan, plan_econ),
+            asp_usd=static.tables["asp_usd"],
         )
     return PipelineResult(d, c, plan, solved, econ, internals)

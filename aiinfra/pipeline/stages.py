@@ -34,6 +34,8 @@ __all__ = [
     "demand_stage",
     "economics_stage",
     "fab_stage",
+    "finance_room",
+    "financeable_units",
     "fleet_stage",
     "network_stage",
     "power_stage",
@@ -362,9 +364,37 @@ def power_stage(
     )
 
 
-def supply_for_solver(static: Static, p: ScenarioParams, plan: SupplySide) -> fleet.Supply:
-    """Capacities of every layer for the bottleneck solver, from the demand path."""
-    flow = np.concatenate([plan.fab.supportable, plan.network.supportable[..., None]], axis=-1)
+def finance_room(plan: SupplySide, econ: EconomicsOut) -> tuple[np.ndarray, np.ndarray]:
+    """What the financing limit leaves for XPUs and what one XPU costs, (draw, year).
+
+    Building and powering sites (:data:`~aiinfra.layers.economics.FIXED_ITEMS`) is
+    committed by the data-centre plan; every other capex item scales with the year's
+    shipments in the deployment mix. Returns ``limit - fixed`` (>= 0) [USD/yr] and the
+    demand path's capex per shipped XPU [USD/unit].
+    """
+    items = econ.capex_usd
+    fixed_idx = [economics.CAPEX_ITEMS.index(k) for k in economics.FIXED_ITEMS]
+    fixed = items[..., fixed_idx].sum(axis=-1)
+    per_unit = (sum_last(items) - fixed) / np.maximum(plan.fleet.shipments_total, 1e-9)
+    return np.maximum(econ.financing_limit_usd - fixed, 0.0), per_unit
+
+
+def financeable_units(plan: SupplySide, econ: EconomicsOut) -> np.ndarray:
+    """XPUs a year's financing limit pays for, (draw, year) [units/yr] (see
+    :func:`finance_room`)."""
+    room, per_unit = finance_room(plan, econ)
+    return np.where(per_unit > 0, room / np.maximum(per_unit, 1e-300), np.inf)
+
+
+def supply_for_solver(
+    static: Static, p: ScenarioParams, plan: SupplySide, finance_units: np.ndarray
+) -> fleet.Supply:
+    """Capacities of every layer for the bottleneck solver, from the demand path;
+    ``finance_units`` (draw, year) [units/yr] from :func:`financeable_units`."""
+    flow = np.concatenate(
+        [plan.fab.supportable, plan.network.supportable[..., None], finance_units[..., None]],
+        axis=-1,
+    )
     lead = np.stack(
         [
             p.fab.fab_lead_years,
@@ -372,6 +402,7 @@ def supply_for_solver(static: Static, p: ScenarioParams, plan: SupplySide) -> fl
             p.fab.hbm_lead_years,
             p.fab.euv_lead_years,
             p.network.transceiver_lead_years,
+            np.ones_like(p.network.transceiver_lead_years),  # finance: no extra ordered
             p.power.construction_lead_years,
             p.power.onsite_response_lead_years,
         ],
@@ -455,6 +486,7 @@ def economics_stage(
         capex_total_usd=total,
         capex_cumulative_usd=np.cumsum(total, axis=1),
         capex_revenue_gap_usd=total - arr_usd,
+        financing_limit_usd=economics.financing_limit_usd(static.sim_years, arr_usd, ep),
         revenue_pool_usd=pools,
         # accelerators are booked by who sells each type; other pools split by share
         firm_revenue_usd=contract(pools, static.shares)

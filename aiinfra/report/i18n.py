@@ -102,6 +102,7 @@ LABELS: dict[str, dict[str, str]] = {
     "cat:hbm": {"en": "HBM", "de": "HBM"},
     "cat:euv": {"en": "EUV", "de": "EUV"},
     "cat:transceivers": {"en": "transceivers", "de": "Transceiver"},
+    "cat:finance": {"en": "financing", "de": "Finanzierung"},
     "cat:dc": {"en": "data-centre space", "de": "RZ-Fläche"},
     "cat:power": {"en": "power", "de": "Strom"},
     "cat:demand": {"en": "demand (nothing short)", "de": "Nachfrage (kein Engpass)"},

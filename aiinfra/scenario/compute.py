@@ -113,7 +113,9 @@ class ShapesSection(Section):
 # data/shipments_history.csv). Assumption: NVIDIA roadmap (GB300 2025-26, Rubin from H2
 # 2026), Hopper sales continuing into 2026, Google TPU v6e alongside v7 (Ironwood GA Q4
 # 2025), AWS Trainium2 -> 3, Huawei Ascend (~0.7 M in 2025, Bloomberg), other custom
-# ASICs (Meta, Microsoft, OpenAI-Broadcom).
+# ASICs (Meta, Microsoft, OpenAI-Broadcom). From 2028 each line moves to its next
+# generations (Rubin Ultra, Feynman, MI450X, TPU v8 announced; later parts follow the
+# roadmap trend of data/accelerators.csv), so the mix does not freeze at Rubin.
 DEFAULT_MIX: dict[int, dict[str, float]] = {
     2026: {
         "GB300": 0.26,
@@ -136,7 +138,44 @@ DEFAULT_MIX: dict[int, dict[str, float]] = {
         "Trainium3": 0.12,
         "custom-ASIC": 0.14,
     },
-    2030: {"Rubin": 0.5, "MI355X": 0.06, "TPU-v7": 0.18, "Trainium3": 0.1, "custom-ASIC": 0.16},
+    2028: {
+        "Rubin": 0.4,
+        "Rubin-Ultra": 0.08,
+        "GB300": 0.03,
+        "MI450X": 0.06,
+        "TPU-v7": 0.12,
+        "TPU-v8": 0.08,
+        "Trainium3": 0.12,
+        "custom-ASIC": 0.11,
+    },
+    2030: {
+        "Rubin": 0.1,
+        "Rubin-Ultra": 0.1,
+        "Feynman": 0.2,
+        "NVIDIA-2030": 0.1,
+        "AMD-2030": 0.06,
+        "TPU-v8": 0.1,
+        "TPU-2030": 0.1,
+        "Trainium-2030": 0.1,
+        "ASIC-2030": 0.14,
+    },
+    2032: {
+        "NVIDIA-2030": 0.35,
+        "NVIDIA-2032": 0.2,
+        "AMD-2030": 0.06,
+        "TPU-2030": 0.12,
+        "TPU-2032": 0.08,
+        "Trainium-2030": 0.07,
+        "ASIC-2030": 0.12,
+    },
+    2034: {
+        "NVIDIA-2032": 0.35,
+        "NVIDIA-2034": 0.2,
+        "AMD-2030": 0.06,
+        "TPU-2032": 0.2,
+        "Trainium-2030": 0.07,
+        "ASIC-2030": 0.12,
+    },
 }
 
 

@@ -243,6 +243,12 @@ class EconomicsParams(Protocol):
     high_na_tool_usd: np.ndarray
     electricity_usd_per_kwh: np.ndarray
     opex_share: np.ndarray
+    cash_flow_2025: np.ndarray
+    cash_flow_growth: np.ndarray
+    capex_cash_share_max: np.ndarray
+    external_funding_2025: np.ndarray
+    external_funding_growth: np.ndarray
+    revenue_reinvested: np.ndarray
 
 
 class UncertaintyParams(Protocol):

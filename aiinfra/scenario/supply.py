@@ -330,6 +330,35 @@ class EconomicsSection(Section):
     opex_share: Q("", le=1) = Field(
         0.05, description="Yearly operating cost as a share of capex per XPU."
     )
+    cash_flow_2025: Q("USD/year", gt=0) = Field(
+        6.0e11,
+        description="Operating cash flow of the AI builders in 2025 (assumption from filings: "
+        "Microsoft, Alphabet, Amazon, Meta ~130-150 bn USD each, Oracle ~20 bn, Chinese "
+        "hyperscalers ~60 bn).",
+    )
+    cash_flow_growth: Q("", ge=-0.5, le=1) = Field(
+        0.1, description="Yearly growth of that cash flow (assumption: 2021-2025 trend ~10-15 %)."
+    )
+    capex_cash_share_max: Q("", gt=0, le=1.5) = Field(
+        0.8,
+        description="Largest share of operating cash flow spent on AI capex (assumption: "
+        "the big four spent ~70-80 % of cash flow on capex in 2025, with buybacks and "
+        "dividends continuing).",
+    )
+    external_funding_2025: Q("USD/year", ge=0) = Field(
+        2.5e11,
+        description="Debt and equity raised for AI capex in 2025: hyperscaler bonds, private "
+        "credit and SPVs (Meta Hyperion ~27 bn), neocloud debt, lab rounds (OpenAI, "
+        "Anthropic, xAI) and sovereign funds (assumption from reported deals).",
+    )
+    external_funding_growth: Q("", ge=-0.5, le=1) = Field(
+        0.15, description="Yearly growth of external funding (assumption)."
+    )
+    revenue_reinvested: Q("", ge=0, le=1) = Field(
+        0.3,
+        description="Share of LLM providers' ARR reinvested in capex beyond the builders' "
+        "cash flow (assumption; much of it is already in the hyperscalers' cash flow).",
+    )
 
 
 class Correlation(Section):

@@ -18,6 +18,7 @@ from aiinfra.pipeline.stages import (
     fleet_stage,
     network_stage,
     power_stage,
+    financeable_units,
     supply_for_solver,
 )
 from aiinfra.uncertainty import sample_parameters
@@ -127,7 +128,10 @@ def test_power_of_one_h100_by_hand(static, params):
 def test_supply_nets_legacy_hosting_and_economics_add_up(static):
     p = sample_parameters(static.scenario, 4, seed=2)
     res = run_pipeline(static, p)
-    sup = supply_for_solver(static, p, res.plan)
+    plan_econ = economics_stage(
+        static, p, res.plan, res.demand.arr_usd, res.compute.rate_per_device
+    )
+    sup = supply_for_solver(static, p, res.plan, financeable_units(res.plan, plan_econ))
     assert sup.flow.shape[-1] + sup.mw.shape[-1] == len(LAYERS)
     last = static.last_history
     # legacy hosting: the history fleet's MW is available in the last history year
@@ -177,3 +181,27 @@ def test_accelerator_revenue_is_booked_by_its_seller():
     own = (ds.shipments.sel(accelerator=amd).isel(draw=0) * asp).sum("accelerator")
     np.testing.assert_allclose(ds.firm_revenue_usd.sel(firm="AMD").isel(draw=0), own, rtol=1e-12)
     assert 5e9 < float(own.sel(year=2025)) < 8e9
+
+
+def test_solved_capex_never_exceeds_the_financing_limit(static):
+    # sites are committed by the plan; the rest of capex scales with shipments, so the
+    # solver's finance layer keeps each modelled year's capex within the limit
+    p = sample_parameters(static.scenario, 64, seed=4)
+    res = run_pipeline(static, p)
+    e = res.economics
+    modelled = static.sim_years > static.sim_years[static.last_history]
+    over = (e.capex_total_usd - e.financing_limit_usd)[:, modelled]
+    assert over.max() <= 1e-6 * e.financing_limit_usd.max()
+    # a limit below the demand path's capex binds: finance is the binding layer and
+    # capex sits on the limit
+    ds = aiinfra.run(
+        "base",
+        overrides={"economics.cash_flow_2025": 2e11, "economics.external_funding_2025": 5e10},
+    )
+    modelled = ds.year.values >= 2026
+    binding = [str(ds.binding.values[int(b)]) for b in ds.binding_layer.values[0]]
+    ks = [k for k, b in enumerate(binding) if b == "finance" and modelled[k]]
+    assert ks
+    k = ks[0]
+    cap, lim = ds.capex_total_usd.values[0, k], ds.financing_limit_usd.values[0, k]
+    assert cap == pytest.approx(lim, rel=1e-9)
