@@ -307,6 +307,15 @@ register(
     "without energised capacity wait, and buyers net them out of new orders.",
 )
 register(
+    "early_retirements",
+    "device/year",
+    DY,
+    "solve",
+    "XPUs retired early to free MW",
+    "Where data-centre space or power binds, surviving XPUs doing less than "
+    "1/fleet.retire_ratio of the new mix's work per MW are retired to make room.",
+)
+register(
     "binding_layer",
     "1",
     DY,
@@ -384,6 +393,16 @@ register(
     "power",
     "All data-centre electricity",
     "AI plus non-AI load (scenario input); IEA: ~415 TWh in 2024.",
+)
+register(
+    "fleet_load_factor",
+    "1",
+    DY,
+    "power",
+    "Fleet load factor",
+    "Average power of the AI fleet relative to nameplate, weighted by use: training "
+    "(power.training_load_factor), serving (power.load_factor), idle "
+    "(power.idle_load_factor).",
 )
 register(
     "llm_provider_capacity_w",

@@ -113,9 +113,14 @@ def test_solver_invariants(knobs, seed):
         "capex_cumulative_usd",
     ):
         assert np.all(ds[stock].values >= -1e-6), stock
-    # energy = facility power x hours x load factor (0.65 in base)
-    energy = ds.facility_power_w * 0.65 * 8760 / 1e12
-    np.testing.assert_allclose(ds.ai_dc_energy_twh.values, energy.values, rtol=1e-9)
+    # energy = the year's average facility power x hours x the use-weighted load factor,
+    # which lies between the idle (0.25) and training (0.85) loads of base
+    fac = ds.facility_power_w.values
+    avg = 0.5 * (fac[:, 1:] + fac[:, :-1])
+    energy = avg * ds.fleet_load_factor.values[:, 1:] * 8760 / 1e12
+    np.testing.assert_allclose(ds.ai_dc_energy_twh.values[:, 1:], energy, rtol=1e-9)
+    lf = ds.fleet_load_factor.values
+    assert np.all((lf >= 0.25 - 1e-9) & (lf <= 0.85 + 1e-9))
 
 
 def test_solver_ten_thousand_draws_fast():

@@ -74,6 +74,13 @@ class Supply:
         is netted out of new orders over ``order_cut_years``.
     order_cut_years : ndarray, (draw,)
         Time constant of netting excess inventory out of new orders [yr].
+    work_per_unit : ndarray, (type,), optional
+        Work one XPU of each type does (H100 equivalents) [1]; with ``retire_ratio``
+        it sets economic retirement.
+    retire_ratio : ndarray, (draw,), optional
+        When data-centre space or power binds, surviving XPUs whose work per MW is
+        below ``1 / retire_ratio`` of the new mix's are retired early to free MW for
+        new ones [1]; None: no early retirement.
     """
 
     flow: np.ndarray
@@ -85,6 +92,8 @@ class Supply:
     orders: np.ndarray
     inventory_target: np.ndarray
     order_cut_years: np.ndarray
+    work_per_unit: np.ndarray | None = None
+    retire_ratio: np.ndarray | None = None
 
 
 def smooth_cuts(want: np.ndarray, previous: np.ndarray, tau_years: np.ndarray | None) -> np.ndarray:
@@ -179,12 +188,14 @@ def stock_flow(
     prev_total = np.full(n_draw, initial.sum())
     solver = None if supply is None else _Solver.start(supply, n_draw, n_year, n_type)
     dep = ship if solver is None else solver.dep  # deployments: shipments unless chips wait
+    stock = ship if solver is None else solver.stock  # deployments net of early retirement
     # survival by age, computed once: vintages shipped mid-year, the initial stock older
     s_age = survival(np.arange(n_year + 1) + 0.5, lt)  # (draw, age)
     s_init = survival(np.arange(n_year) + initial_age + 1.0, lt)  # (draw, year)
     ship_tot = np.zeros((n_draw, n_year))
     for i in range(n_year):
-        surv = _survivors(i, initial, s_init, s_age, dep, ship_tot, vint)
+        init_i = initial[None, :] if solver is None else initial[None, :] * solver.init_keep
+        surv = _survivors(i, init_i, s_init, s_age, stock, ship_tot, vint)
         eff_need = need[i]
         if hist_rows[i]:
             ship[i] = history[i][None, :] * (
@@ -199,9 +210,11 @@ def stock_flow(
             if i > 0:
                 x = smooth_cuts(x, sum_last(ship[i - 1]), order_cut_years)
         if solver is not None:
-            solver.step(i, x, surv, mix[i], bool(hist_rows[i]), ship)
+            surv = solver.step(i, x, surv, mix[i], bool(hist_rows[i]), ship, ship_tot)
         elif not hist_rows[i]:
             ship[i] = x[:, None] * mix[i][None, :]
+        if solver is not None:
+            stock[i] = dep[i]
         inst[i] = surv + dep[i] * s_age[:, :1]
         ship_tot[:, i] = sum_last(dep[i])
         vint[:, i, i] = ship_tot[:, i] * s_age[:, 0]
@@ -226,7 +239,7 @@ class _Solver:
 
     Not shared: each call starts its own. ``extra`` holds capacity ordered in
     shortages, arriving after each layer's lead time; ``inv`` the chips shipped
-    but not yet energised.
+    but not yet energised; ``stock`` the deployments by year net of early retirement.
     """
 
     supply: Supply
@@ -242,6 +255,9 @@ class _Solver:
     inv: np.ndarray
     inventory: np.ndarray
     responds: np.ndarray
+    init_keep: np.ndarray
+    early: np.ndarray
+    stock: np.ndarray
 
     @classmethod
     def start(cls, supply: Supply, n_draw: int, n_year: int, n_type: int) -> _Solver:
@@ -267,6 +283,9 @@ class _Solver:
                 if n_layer == len(LAYERS)
                 else np.ones(n_layer)
             ),
+            init_keep=np.ones((n_draw, n_type)),
+            early=np.zeros((n_draw, n_year)),
+            stock=np.zeros((n_year, n_draw, n_type)),
         )
 
     def step(
@@ -277,11 +296,13 @@ class _Solver:
         mix_i: np.ndarray,
         history: bool,
         ship: np.ndarray,
-    ) -> None:
+        ship_tot: np.ndarray,
+    ) -> np.ndarray:
         """Solve year ``i``: fills ``ship[i]`` and this state's year-``i`` entries.
 
         ``x`` (draw,) [units/yr] is what the year's need (or history) ships on the
-        demand path; ``surv`` (draw, type) [units] the surviving fleet.
+        demand path; ``surv`` (draw, type) [units] the surviving fleet, returned net
+        of early retirements; ``ship_tot`` (draw, year) deployments by year [units/yr].
         """
         supply = self.supply
         sup = _supportable(supply, i, self.extra[i], surv, mix_i, self.n_flow)
@@ -291,12 +312,19 @@ class _Solver:
         excess = np.maximum(sum_last(self.inv) - supply.inventory_target * mw_units, 0.0)
         net = excess * (1.0 - np.exp(-1.0 / np.maximum(supply.order_cut_years, 1e-9)))
         want = x if history else np.maximum(supply.orders[:, i] + self.carried - net, 0.0)
+        if not history and supply.retire_ratio is not None and i > 0:
+            kept = self._retire_early(i, want, sup, surv, mix_i, ship_tot)
+            # the retired units' work is ordered again in new parts
+            work = supply.work_per_unit
+            want = want + dot_last(surv - kept, work[None]) / float(mix_i @ work)
+            surv = kept
+            sup = _supportable(supply, i, self.extra[i], surv, mix_i, self.n_flow)
         self.sup_out[:, i] = sup
         self.desired[:, i] = want
         if history:
             self.binding[:, i] = deploy(want, sup)[1]
             ship[i] = self.dep[i] = x[:, None] * mix_i[None, :]
-            return
+            return surv
         x, ship[i], self.dep[i], self.inv, self.binding[:, i] = _ship_and_energise(
             want, sup, self.inv, mix_i, self.n_flow
         )
@@ -306,12 +334,44 @@ class _Solver:
         gap_l = np.maximum(want[:, None] - sup, 0.0) * supply.response[:, None]
         gap_l *= self.responds
         self.extra[i + 1 : i + 2 + MAX_LAG] += gap_l[None] * self.lags
+        return surv
+
+    def _retire_early(
+        self,
+        i: int,
+        want: np.ndarray,
+        sup: np.ndarray,
+        surv: np.ndarray,
+        mix_i: np.ndarray,
+        ship_tot: np.ndarray,
+    ) -> np.ndarray:
+        """Retire surviving XPUs that do too little work per MW where space or power
+        binds; returns the survivors (draw, type) [units] and records the retired
+        units in ``early``. Earlier vintages and the initial stock shrink alike."""
+        supply = self.supply
+        mw_unit = supply.mw_per_unit[:, i]  # (draw, type)
+        work = supply.work_per_unit[None, :]
+        new_mw = dot_last(mix_i[None, :], mw_unit)
+        new_eff = dot_last(mix_i[None, :], work[0][None, :]) / new_mw  # (draw,)
+        eligible = (work / mw_unit) * supply.retire_ratio[:, None] < new_eff[:, None]
+        # MW short for what buyers hold plus what they order, beyond what can be energised
+        mw_units = sup[:, self.n_flow :].min(axis=-1)
+        short_mw = np.maximum(want + sum_last(self.inv) - mw_units, 0.0) * new_mw
+        old_mw = (surv * mw_unit * eligible).sum(axis=-1)
+        f = np.where(old_mw > 0, np.minimum(short_mw / np.maximum(old_mw, 1e-300), 1.0), 0.0)
+        keep = 1.0 - f[:, None] * eligible  # (draw, type)
+        self.early[:, i] = (surv * (1.0 - keep)).sum(axis=-1)
+        self.stock[:i] *= keep[None]
+        ship_tot[:, :i] = sum_last(self.stock[:i]).T
+        self.init_keep *= keep
+        return surv * keep
 
     def outputs(self, n_year: int) -> dict[str, np.ndarray]:
         """The solver's outputs, draw-major."""
         return {
             "deployments": _draw_major(self.dep),
             "inventory": self.inventory,
+            "early_retirements": self.early,
             "desired": self.desired,
             "backlog": self.backlog,
             "supportable": self.sup_out,
@@ -334,9 +394,10 @@ def _survivors(
     ship_tot: np.ndarray,
     vint: np.ndarray,
 ) -> np.ndarray:
-    """Survivors at the end of year ``i`` (draw, type) [units]: the initial stock plus
-    earlier vintages; fills ``vint[:, i, :i]`` (installed by vintage) on the way."""
-    surv = initial[None, :] * s_init[:, i, None]
+    """Survivors at the end of year ``i`` (draw, type) [units]: the initial stock
+    ``initial`` (1 or draw, type) plus earlier vintages; fills ``vint[:, i, :i]``
+    (installed by vintage) on the way."""
+    surv = initial * s_init[:, i, None]
     if i:
         s = s_age[:, i - np.arange(i)]  # (draw, vintage)
         vint[:, i, :i] = ship_tot[:, :i] * s

@@ -29,6 +29,7 @@ __all__ = [
     "dc_pipeline",
     "energy_wh",
     "facility_power_w",
+    "fleet_load_factor",
     "it_power_w",
     "mw_per_unit",
     "onsite_deliveries_mw",
@@ -54,6 +55,27 @@ def facility_power_w(it_w: Any, pue: Any) -> np.ndarray:
 def energy_wh(power_w: Any, load_factor: Any, hours: float = HOURS_PER_YEAR) -> np.ndarray:
     """Energy over a year at an average load factor [Wh]."""
     return np.asarray(power_w, dtype=float) * load_factor * hours
+
+
+def fleet_load_factor(
+    xpus_by_use: np.ndarray,
+    inference: np.ndarray,
+    training: np.ndarray,
+    idle: np.ndarray,
+) -> np.ndarray:
+    """Average power draw of the fleet relative to nameplate, (draw, year) [1].
+
+    ``xpus_by_use`` (draw, year, use) [units] in the order inference, training, other
+    AI, ramp-up, idle; inference and other AI serve at ``inference``, training runs at
+    ``training`` and spare capacity idles at ``idle`` (draw,) [1]; the ramp-up (fleet
+    built ahead of the work) draws what the working fleet draws.
+    """
+    lf = np.stack([inference, training, inference, idle], axis=-1)[:, None, :]  # (draw,1,4)
+    work = xpus_by_use[..., [0, 1, 2]]
+    working = (work * lf[..., :3]).sum(axis=-1) / np.maximum(work.sum(axis=-1), 1e-30)
+    total = np.maximum(xpus_by_use.sum(axis=-1), 1e-30)
+    ramp_idle = xpus_by_use[..., 3] * working + xpus_by_use[..., 4] * lf[..., 3]
+    return ((work * lf[..., :3]).sum(axis=-1) + ramp_idle) / total
 
 
 def dc_pipeline(
@@ -314,7 +336,7 @@ def onsite_fuel_and_co2(
     ----------
     site_mw : ndarray, (draw, year, tech)
         On-site capacity serving load [MW].
-    load_factor : ndarray, (draw,)
+    load_factor : ndarray, (draw, year)
         Average load [1].
     heat_rate : ndarray, (tech,)
         Fuel per MWh [MMBtu/MWh].
@@ -330,7 +352,7 @@ def onsite_fuel_and_co2(
     co2_t : ndarray, (draw, year)
         CO2 emitted [t].
     """
-    site_twh = site_mw * load_factor[:, None, None] * HOURS_PER_YEAR / 1e6
+    site_twh = site_mw * load_factor[..., None] * HOURS_PER_YEAR / 1e6
     fuel = (site_twh * 1e6 * heat_rate[None, None]).sum(axis=-1)
     co2 = (site_twh * 1e6 * heat_rate * co2_per_mmbtu).sum(axis=-1) / 1e3
     return site_twh, fuel, co2

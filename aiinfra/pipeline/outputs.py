@@ -114,6 +114,7 @@ class FleetOut(StageOut):
     fleet_coverage: np.ndarray
     deployments_total: np.ndarray | None = None
     xpus_waiting_power: np.ndarray | None = None
+    early_retirements: np.ndarray | None = None
     xpus_supportable: np.ndarray | None = None
     shipments_desired: np.ndarray | None = None
     backlog: np.ndarray | None = None
@@ -195,6 +196,7 @@ class PowerOut(StageOut):
     pue: np.ndarray
     ai_dc_energy_twh: np.ndarray
     dc_energy_twh: np.ndarray
+    fleet_load_factor: np.ndarray
     llm_provider_capacity_w: np.ndarray
     llm_provider_facility_mw: np.ndarray
     dc_capacity_mw: np.ndarray

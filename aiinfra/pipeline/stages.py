@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aiinfra.arrays import contract, dot_last, per_year_contract, sum_last
+from aiinfra.arrays import contract, dot_last, per_year_contract, previous_year, sum_last
 from aiinfra.catalogs import NODE_FAMILIES
 from aiinfra.kernels import compound, shift_earlier
 from aiinfra.layers import compute, demand, economics, fab, fleet, network, power
@@ -136,6 +136,7 @@ def fleet_stage(
         solver = {
             "deployments_total": sum_last(f["deployments"]),
             "xpus_waiting_power": f["inventory"],
+            "early_retirements": f["early_retirements"],
             "xpus_supportable": f["supportable"],
             "shipments_desired": f["desired"],
             "backlog": f["backlog"],
@@ -306,7 +307,12 @@ def power_stage(
     )
     pue = power.pue_by_year(pue0, pp.pue_improvement, years - years[0], owners)
     fac_w = power.facility_power_w(it_w, pue)
-    ai_twh = power.energy_wh(fac_w, pp.load_factor[:, None]) / 1e12
+    # energy: the year's average fleet (between last and this year-end) at the load of
+    # its uses (training near nameplate, serving with diurnal swings, spare idling)
+    lf = power.fleet_load_factor(
+        xpus_by_use, pp.load_factor, pp.training_load_factor, pp.idle_load_factor
+    )
+    ai_twh = power.energy_wh(0.5 * (fac_w + previous_year(fac_w)), lf) / 1e12
     non_ai = compound(pp.non_ai_dc_twh_2024, pp.non_ai_dc_growth, years - 2024.0)
     inf_share = xpus_by_use[..., 0] / np.maximum(xpus_by_use[..., 0] + xpus_by_use[..., 1], 1e-30)
     llm_it = it_w * owners[None, :, OWNERS.index("llm_providers")]
@@ -337,7 +343,7 @@ def power_stage(
     by_source = build["by_source"]
     # on-site generation runs while grid is short: energy, fuel, CO2
     site_twh, fuel, co2_site = power.onsite_fuel_and_co2(
-        by_source[..., 1:], pp.load_factor, tech["heat_rate"], tech["co2"]
+        by_source[..., 1:], lf, tech["heat_rate"], tech["co2"]
     )
     grid_int = compound(pp.grid_co2_kg_per_mwh_2024, -pp.grid_co2_decline, years - 2024.0)
     grid_twh = np.maximum(ai_twh - sum_last(site_twh), 0.0)
@@ -347,6 +353,7 @@ def power_stage(
         pue=pue,
         ai_dc_energy_twh=ai_twh,
         dc_energy_twh=ai_twh + non_ai,
+        fleet_load_factor=lf,
         llm_provider_capacity_w=llm_w,
         llm_provider_facility_mw=llm_w * pue_llm[..., None] / 1e6,
         dc_capacity_mw=build["energised"],
@@ -409,14 +416,18 @@ def supply_for_solver(
         axis=-1,
     )
     # The fleet history built draws more than the AI data-centre capacity on record: the
-    # rest sits in conventional halls. That legacy hosting, measured at the last history
-    # year, stays available (it empties as the old fleet retires).
+    # rest sits in conventional halls (air-cooled colocation and enterprise space). That
+    # legacy hosting keeps the history fleet running but cannot take new liquid-cooled
+    # racks, so it shrinks as that fleet retires (by the share of it still installed).
     last = static.last_history
     need_mw = plan.power.facility_power_w[:, last] / 1e6
     legacy = np.maximum(need_mw - plan.power.mw_avail[:, last, 1], 0.0)
+    old = plan.fleet.installed_total - plan.fleet.installed_by_vintage[..., last + 1 :].sum(-1)
+    old_share = np.clip(old / np.maximum(old[:, last : last + 1], 1e-9), 0.0, 1.0)
+    old_share[:, :last] = 1.0
     return fleet.Supply(
         flow=flow,
-        mw=plan.power.mw_avail + legacy[:, None, None],
+        mw=plan.power.mw_avail + (legacy[:, None] * old_share)[..., None],
         mw_per_unit=plan.power.mw_per_unit,
         lead=lead,
         response=p.fleet.capacity_response,
@@ -424,6 +435,8 @@ def supply_for_solver(
         orders=plan.fleet.shipments_total,
         inventory_target=p.fleet.inventory_target_years,
         order_cut_years=p.fleet.order_cut_years,
+        work_per_unit=static.h100e,
+        retire_ratio=p.fleet.retire_ratio,
     )
 
 

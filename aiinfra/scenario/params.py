@@ -150,6 +150,7 @@ class FleetParams(Protocol):
     history_scale: np.ndarray
     order_cut_years: np.ndarray
     training_cluster_lead_years: np.ndarray
+    retire_ratio: np.ndarray
     inventory_target_years: np.ndarray
 
 
@@ -204,6 +205,8 @@ class PowerParams(Protocol):
 
     host_overhead: np.ndarray
     load_factor: np.ndarray
+    training_load_factor: np.ndarray
+    idle_load_factor: np.ndarray
     owners: Any
     pue_llm_providers: np.ndarray
     pue_hyperscalers: np.ndarray

@@ -48,6 +48,14 @@ class FleetSection(Section):
         "its run starts (assumption: xAI Colossus 2 and Stargate Abilene built through 2025 "
         "for 2026 runs).",
     )
+    retire_ratio: Q("", ge=1) = Field(
+        3.0,
+        description="Economic retirement: where data-centre space or power binds, XPUs whose "
+        "work per MW (H100 equivalents per facility MW) is below 1/retire_ratio of the new "
+        "mix's are retired early to free MW (assumption: a hall's power earns more with "
+        "new parts once they do ~3x the work per MW; operators report retiring V100/A100 "
+        "clusters for Blackwell in 2025).",
+    )
     inventory_target_years: Q("year", ge=0, le=5) = Field(
         0.25,
         description="Stock of shipped XPUs buyers hold without cutting orders (in transit, "
@@ -224,7 +232,21 @@ class PowerSection(Section):
         "GB200 NVL72 ~0.4).",
     )
     load_factor: Q("", gt=0, le=1) = Field(
-        0.65, description="Average facility load relative to nameplate (energy)."
+        0.65,
+        description="Average power of serving XPUs relative to nameplate (inference and "
+        "other AI; diurnal peak-to-average ~1.5, serving_workloads.csv); also the cost "
+        "per token's energy.",
+    )
+    training_load_factor: Q("", gt=0, le=1) = Field(
+        0.85,
+        description="Average power of training XPUs relative to nameplate (assumption: "
+        "synchronous training runs near TDP around the clock, with checkpoint and "
+        "failure pauses; Meta Llama 3 report of tens-of-MW power swings at full load).",
+    )
+    idle_load_factor: Q("", ge=0, le=1) = Field(
+        0.25,
+        description="Power of idle, spare XPUs relative to nameplate (assumption: an idle "
+        "H100 server draws ~20-30 % of its nameplate).",
     )
     owners: YearShares = Field(
         default_factory=lambda: {y: dict(m) for y, m in DEFAULT_OWNERS.items()},
@@ -279,8 +301,9 @@ class PowerSection(Section):
         1.0, description="Multiplier on on-site generation deliveries (data/power_tech.csv)."
     )
     non_ai_dc_twh_2024: Q("TWh/year", ge=0) = Field(
-        300.0,
-        description="Electricity of non-AI data centres in 2024 (IEA: all data centres ~415 TWh).",
+        350.0,
+        description="Electricity of non-AI data-centre load in 2024 (IEA Energy and AI, 2025: "
+        "all data centres ~415 TWh, accelerated servers ~15 % of it).",
     )
     non_ai_dc_growth: Q("", ge=-0.5, le=5) = Field(
         0.05, description="Yearly growth of non-AI data-centre electricity."

@@ -169,4 +169,5 @@ def test_vectorised_thousand_draws_fast():
     out = chain.compute(draws=1000, seed=1)
     elapsed = time.perf_counter() - t0
     assert out["demand_tokens"].shape == (1000, 13, 5)
-    assert elapsed < 0.5, elapsed
+    # ~0.35 s alone for the whole chain with 35 accelerator types; slack for a busy CI
+    assert elapsed < 1.0, elapsed

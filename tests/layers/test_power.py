@@ -211,3 +211,18 @@ def test_onsite_deliveries_compound_from_2025():
         np.array([100.0]), np.array([0.1]), np.array([2024.0, 2025.0, 2027.0]), np.array([2.0])
     )
     np.testing.assert_allclose(d[0, :, 0], [200.0, 200.0, 242.0])
+
+
+def test_fleet_load_factor_by_hand():
+    # 1 inference at 0.6, 3 training at 0.9, 0 other AI, 2 ramp-up at the working
+    # average (0.6 + 2.7) / 4 = 0.825, 2 idle at 0.2: (0.6 + 2.7 + 1.65 + 0.4) / 8
+    by_use = np.array([[[1.0, 3.0, 0.0, 2.0, 2.0]]])
+    lf = power.fleet_load_factor(by_use, np.array([0.6]), np.array([0.9]), np.array([0.2]))
+    assert lf[0, 0] == pytest.approx((0.6 + 2.7 + 1.65 + 0.4) / 8)
+
+
+def test_ai_energy_against_iea_accelerated_servers_2024(base):
+    # IEA Energy and AI (2025): accelerated servers ~15 % of ~415 TWh in 2024 (~62 TWh);
+    # the fleet's year-average power at its use-weighted load: within +-35 %
+    e = float(base.ai_dc_energy_twh.sel(year=2024)[0])
+    assert 0.65 * 62 <= e <= 1.35 * 62

@@ -15,10 +15,10 @@ from aiinfra.pipeline.stages import (
     demand_stage,
     economics_stage,
     fab_stage,
+    financeable_units,
     fleet_stage,
     network_stage,
     power_stage,
-    financeable_units,
     supply_for_solver,
 )
 from aiinfra.uncertainty import sample_parameters
@@ -113,13 +113,19 @@ def test_power_of_one_h100_by_hand(static, params):
         static, params, np.zeros_like(inst), np.zeros((1, inst.shape[1], inst.shape[1]))
     )
     assert np.all(net.network_power_w == 0)
-    use = np.ones((1, inst.shape[1], 3))
+    use = np.zeros((1, inst.shape[1], 5))
+    use[..., :2] = 1.0  # one inference, one training
     pw = power_stage(static, params, inst, net, use)
     host = params.power.host_overhead[0]
     np.testing.assert_allclose(pw.it_power_w[0], 700.0 * (1 + host), rtol=1e-12)  # TDP 700 W
     np.testing.assert_allclose(pw.facility_power_w, pw.it_power_w * pw.pue, rtol=1e-12)
-    lf = params.power.load_factor[0]
-    np.testing.assert_allclose(pw.ai_dc_energy_twh, pw.facility_power_w * lf * 8760 / 1e12)
+    lf = 0.5 * (params.power.load_factor[0] + params.power.training_load_factor[0])
+    np.testing.assert_allclose(pw.fleet_load_factor, lf, rtol=1e-12)
+    # a constant fleet: the year's average power is the year-end power (up to the PUE's
+    # yearly improvement)
+    fac = pw.facility_power_w
+    avg = 0.5 * (fac[:, 1:] + fac[:, :-1])
+    np.testing.assert_allclose(pw.ai_dc_energy_twh[:, 1:], avg * lf * 8760 / 1e12, rtol=1e-12)
     # inference and training split LLM-provider IT power half and half (use = 1, 1)
     cap = pw.llm_provider_capacity_w[0]
     np.testing.assert_allclose(cap[:, 0], cap[:, 1], rtol=1e-12)
