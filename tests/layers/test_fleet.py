@@ -1,3 +1,4 @@
+import dataclasses
 import time
 
 import numpy as np
@@ -206,3 +207,52 @@ def test_excess_inventory_is_netted_out_of_next_orders_by_hand():
     np.testing.assert_allclose(out["deployments"][0, 1, 0], 6.0, rtol=1e-6)
     assert out["inventory"][0, 1] == pytest.approx(4.0, rel=1e-6)
     assert out["inventory"][0, 2] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_economic_retirement_frees_mw_by_hand():
+    # two types: an old one doing 1 unit of work on 1 MW and a new one doing 10 on 2 MW
+    # (5x the work per MW; retire_ratio 3). 4 old units survive into year 1, whose halls
+    # hold 6 MW: the 2 MW left take one new unit, but buyers order 3. Retiring the old
+    # units frees what the 2 missing new units need (4 MW): all 4 go, and their work
+    # (4 units = 0.4 new units) is ordered again.
+    n_year = 2
+    supply = fleet.Supply(
+        flow=np.full((1, n_year, 1), 1e9),
+        mw=np.array([[[1e9, 1e9], [6.0, 6.0]]]),
+        mw_per_unit=np.array([[[1.0, 2.0], [1.0, 2.0]]]),
+        lead=np.ones((1, 3)),
+        response=np.zeros(1),
+        backlog_decay=np.zeros(1),
+        orders=np.array([[0.0, 3.0]]),
+        inventory_target=np.zeros(1),
+        order_cut_years=np.ones(1),
+        work_per_unit=np.array([1.0, 10.0]),
+        retire_ratio=np.array([3.0]),
+    )
+    out = fleet.stock_flow(
+        years=np.array([2025.0, 2026.0]),
+        history=np.array([[4.0, 0.0], [np.nan, np.nan]]),
+        initial=np.zeros(2),
+        initial_age=2.0,
+        need=np.full((1, n_year, 2), 100.0),
+        mix=np.array([[1.0, 0.0], [0.0, 1.0]]),
+        lifetime=np.array([1e6]),
+        supply=supply,
+    )
+    assert out["early_retirements"][0, 1] == pytest.approx(4.0, rel=1e-6)
+    np.testing.assert_allclose(out["installed"][0, 1], [0.0, 3.0], rtol=1e-6, atol=1e-9)
+    assert out["shipments"][0, 1, 1] == pytest.approx(3.4, rel=1e-6)
+    assert out["inventory"][0, 1] == pytest.approx(0.4, rel=1e-6)  # 6 MW take 3 new units
+    assert out["deployments"][0, 0, 0] == pytest.approx(4.0)  # history is not rewritten
+    # no retirement without the ratio
+    kept = fleet.stock_flow(
+        years=np.array([2025.0, 2026.0]),
+        history=np.array([[4.0, 0.0], [np.nan, np.nan]]),
+        initial=np.zeros(2),
+        initial_age=2.0,
+        need=np.full((1, n_year, 2), 100.0),
+        mix=np.array([[1.0, 0.0], [0.0, 1.0]]),
+        lifetime=np.array([1e6]),
+        supply=dataclasses.replace(supply, retire_ratio=None),
+    )
+    assert kept["installed"][0, 1, 0] == pytest.approx(4.0, rel=1e-6)
