@@ -41,6 +41,10 @@ LABELS: dict[str, dict[str, str]] = {
         "de": "KI-Rechenzentrumskapazität (GW Anlage)",
     },
     "binding": {"en": "Binding layer: share of draws", "de": "Engpass-Ebene: Anteil der Ziehungen"},
+    "solver": {
+        "en": "Solver: chips waiting for power, early retirements, bridge power (medians)",
+        "de": "Löser: Chips ohne Strom, vorzeitige Stilllegungen, Brückenstrom (Mediane)",
+    },
     "shadow": {
         "en": "Shadow prices (USD/yr per extra unit)",
         "de": "Schattenpreise (USD/Jahr je zusätzlicher Einheit)",
@@ -103,6 +107,9 @@ LABELS: dict[str, dict[str, str]] = {
     "cat:euv": {"en": "EUV", "de": "EUV"},
     "cat:transceivers": {"en": "transceivers", "de": "Transceiver"},
     "cat:finance": {"en": "financing", "de": "Finanzierung"},
+    "cat:xpus_waiting_power": {"en": "XPUs waiting for power", "de": "XPUs ohne Strom"},
+    "cat:early_retirements": {"en": "retired early", "de": "vorzeitig stillgelegt"},
+    "cat:bridge_power": {"en": "on-site (bridge) power", "de": "Vor-Ort-Strom (Brücke)"},
     "cat:dc": {"en": "data-centre space", "de": "RZ-Fläche"},
     "cat:power": {"en": "power", "de": "Strom"},
     "cat:demand": {"en": "demand (nothing short)", "de": "Nachfrage (kein Engpass)"},

@@ -172,6 +172,7 @@ with tabs[0]:
         st.altair_chart(FIGURES[name].build(ctx), width="stretch")
 with tabs[1]:
     st.altair_chart(FIGURES["binding"].build(ctx), width="stretch")
+    st.altair_chart(FIGURES["solver"].build(ctx), width="stretch")
     lp_year = st.selectbox(
         t("ui_lp_year", lang), [int(y) for y in ds["year"].values], index=4, key="lp_year"
     )

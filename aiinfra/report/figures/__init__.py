@@ -14,6 +14,7 @@ from aiinfra.report.figures import (
     flow,
     segments,
     shadow_prices,
+    solver,
     tornado,
     uses,
 )
@@ -28,6 +29,7 @@ FIGURES = {
     "f7_dc_capacity": f7_dc_capacity,
     "uses": uses,
     "binding": binding,
+    "solver": solver,
     "shadow_prices": shadow_prices,
     "segments": segments,
     "tornado": tornado,
