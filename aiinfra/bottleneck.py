@@ -70,6 +70,9 @@ def bottleneck(
         "shipped": float(ship.sum()),
         "deployed": float(out["deployments_total"][draw, i]),
         "waiting": float(out["xpus_waiting_power"][draw, i]),
+        "retired_early": float(out["early_retirements"][draw, i]),
+        "bridge_mw": float(out["power_supply_mw"][draw, i, 1:].sum()),
+        "financing_limit_usd": float(out["financing_limit_usd"][draw, i]),
         "desired": want,
         "mix": mix,
     }

@@ -489,6 +489,15 @@ register(
     "AI capex minus ARR of leading LLM providers (positive: spending ahead of revenue).",
 )
 register(
+    "inventory_carrying_usd",
+    "USD/year",
+    DY,
+    "economics",
+    "Cost of XPUs waiting for power",
+    "Shipped XPUs that wait for data-centre space or power, at the mix's price, times "
+    "economics.inventory_carrying_rate.",
+)
+register(
     "financing_limit_usd",
     "USD/year",
     DY,

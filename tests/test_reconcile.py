@@ -1,8 +1,10 @@
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import aiinfra
 from aiinfra import reconcile as rc
 from aiinfra.cli import app
 
@@ -108,3 +110,30 @@ def test_german_labels():
     out = json.loads(res.output)
     assert out["claims"][0]["text"].startswith("Der ARR")
     assert out["claims"][0]["verdict_label"] in ("konsistent", "Spannung", "inkonsistent")
+
+
+def test_the_2025_base_adds_up():
+    # Installed base, shipments, energy and data-centre capacity of 2023-2025 agree with
+    # their observations (data/observations.csv) within two stated sigmas, and the 2025
+    # fleet fits the AI halls on record plus a bounded share of conventional halls.
+    from aiinfra.backtest import load_observations, observation_values
+
+    ds = aiinfra.run("base", draws=300, seed=11)
+    rows = [
+        o
+        for o in load_observations()
+        if o["year"] <= 2025 and o["layer"] in ("fleet", "compute", "power")
+    ]
+    assert len(rows) >= 8
+    model = np.median(observation_values(ds, rows), axis=1)
+    for o, m in zip(rows, model, strict=True):
+        z = abs(np.log(m / o["value"])) / np.log1p(o["rel_sigma"])
+        assert z <= 2.0, (o["variable"], o["year"], o["category"], m, o["value"])
+    # 2025: the fleet's facility power beyond the AI data-centre capacity on record sits in
+    # conventional halls; it must stay a modest share (<= 20 %, assumption) of the non-AI
+    # capacity that IEA's non-AI load implies at a 60 % load factor
+    fac = ds.facility_power_w.sel(year=2025).median().item() / 1e6
+    ai_halls = ds.dc_capacity_mw.sel(year=2025).sum("region").median().item()
+    non_ai_mw = (ds.dc_energy_twh - ds.ai_dc_energy_twh).sel(year=2025).median().item()
+    non_ai_mw = non_ai_mw * 1e6 / (8760 * 0.6)
+    assert 0.0 <= fac - ai_halls <= 0.2 * non_ai_mw

@@ -44,6 +44,9 @@ def bottleneck(
         "shipped_units": b["shipped"],
         "deployed_units": b["deployed"],
         "waiting_units": b["waiting"],
+        "retired_early_units": b["retired_early"],
+        "bridge_power_mw": b["bridge_mw"],
+        "financing_limit_usd": b["financing_limit_usd"],
         "desired_units": b["desired"],
         "lp_tokens_per_s": res.tokens_per_s,
         "usd_per_mtok": b["usd_per_mtok"],
@@ -55,7 +58,10 @@ def bottleneck(
     title = (
         f"{sc.name} {year}: solver binding layer = {b['solver_binding']}; shipped "
         f"{b['shipped'] / 1e6:,.1f} M of {b['desired'] / 1e6:,.1f} M XPUs desired, deployed "
-        f"{b['deployed'] / 1e6:,.1f} M, {b['waiting'] / 1e6:,.1f} M waiting for power"
+        f"{b['deployed'] / 1e6:,.1f} M, {b['waiting'] / 1e6:,.1f} M waiting for power, "
+        f"{b['retired_early'] / 1e6:,.1f} M retired early; on-site bridge power "
+        f"{b['bridge_mw'] / 1e3:,.1f} GW; financing limit {b['financing_limit_usd'] / 1e9:,.0f} "
+        "bn USD"
     )
     table = Table(title=title)
     for col in (

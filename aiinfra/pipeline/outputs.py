@@ -224,6 +224,7 @@ class EconomicsOut(StageOut):
     capex_cumulative_usd: np.ndarray
     capex_revenue_gap_usd: np.ndarray
     financing_limit_usd: np.ndarray
+    inventory_carrying_usd: np.ndarray
     revenue_pool_usd: np.ndarray
     firm_revenue_usd: np.ndarray
     cost_per_mtok: np.ndarray

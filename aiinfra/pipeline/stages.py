@@ -440,6 +440,16 @@ def supply_for_solver(
     )
 
 
+def _carrying_cost(static: Static, side: SupplySide, rate: np.ndarray) -> np.ndarray:
+    """Cost of holding shipped XPUs that wait for power, (draw, year) [USD/yr]: the
+    waiting stock at the mix's price times the yearly carrying rate (draw,) [1/yr]."""
+    waiting = side.fleet.xpus_waiting_power
+    if waiting is None:
+        return np.zeros_like(side.fleet.shipments_total)
+    asp = static.mix @ static.tables["asp_usd"]  # (year,)
+    return waiting * asp[None, :] * rate[:, None]
+
+
 def economics_stage(
     static: Static,
     p: ScenarioParams,
@@ -500,6 +510,7 @@ def economics_stage(
         capex_cumulative_usd=np.cumsum(total, axis=1),
         capex_revenue_gap_usd=total - arr_usd,
         financing_limit_usd=economics.financing_limit_usd(static.sim_years, arr_usd, ep),
+        inventory_carrying_usd=_carrying_cost(static, side, ep.inventory_carrying_rate),
         revenue_pool_usd=pools,
         # accelerators are booked by who sells each type; other pools split by share
         firm_revenue_usd=contract(pools, static.shares)

@@ -246,6 +246,7 @@ class EconomicsParams(Protocol):
     high_na_tool_usd: np.ndarray
     electricity_usd_per_kwh: np.ndarray
     opex_share: np.ndarray
+    inventory_carrying_rate: np.ndarray
     cash_flow_2025: np.ndarray
     cash_flow_growth: np.ndarray
     capex_cash_share_max: np.ndarray

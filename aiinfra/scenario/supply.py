@@ -353,6 +353,11 @@ class EconomicsSection(Section):
     opex_share: Q("", le=1) = Field(
         0.05, description="Yearly operating cost as a share of capex per XPU."
     )
+    inventory_carrying_rate: Q("1/year", ge=0, le=1) = Field(
+        0.2,
+        description="Yearly cost of holding XPUs that wait for power, as a share of their "
+        "price (assumption: ~10 % cost of capital plus ~10 %/yr value lost while idle).",
+    )
     cash_flow_2025: Q("USD/year", gt=0) = Field(
         6.0e11,
         description="Operating cash flow of the AI builders in 2025 (assumption from filings: "
