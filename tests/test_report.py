@@ -80,3 +80,18 @@ def test_report_counts_draws_and_lists_sources(tmp_path):
     page = paths["report"].read_text()
     assert "40 draws" in page and "40.000" not in page
     assert "<th>source or rationale</th>" in page
+
+
+def test_track_record_puts_observations_over_the_model_band():
+    import aiinfra
+    from aiinfra.report.figures import track_record
+
+    ds = aiinfra.run("base", draws=50, seed=2)
+    rows = track_record.rows(ds)
+    layers = {r["layer"] for r in rows}
+    assert len(rows) >= 40 and len(layers) >= 7
+    for r in rows:
+        assert 0 < r["model_lo"] <= 1.0 <= r["model_hi"]  # the band brackets its median
+        assert r["obs_lo"] < r["obs"] < r["obs_hi"]
+    # a run without the variables (a lean mc output) still draws, with fewer rows
+    assert len(track_record.rows(ds[["arr_usd"]])) < len(rows)

@@ -41,6 +41,13 @@ LABELS: dict[str, dict[str, str]] = {
         "de": "KI-Rechenzentrumskapazität (GW Anlage)",
     },
     "binding": {"en": "Binding layer: share of draws", "de": "Engpass-Ebene: Anteil der Ziehungen"},
+    "track": {
+        "en": "How well it explains what was observed: observations (90 % interval) over the "
+        "model's 5-95 % band (grey), relative to the model median",
+        "de": "Wie gut es Beobachtetes erklärt: Beobachtungen (90-%-Intervall) über dem "
+        "5-95-%-Band des Modells (grau), relativ zum Modellmedian",
+    },
+    "track_axis": {"en": "observed / model median", "de": "beobachtet / Modellmedian"},
     "solver": {
         "en": "Solver: chips waiting for power, early retirements, bridge power (medians)",
         "de": "Löser: Chips ohne Strom, vorzeitige Stilllegungen, Brückenstrom (Mediane)",

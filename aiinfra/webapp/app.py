@@ -168,6 +168,7 @@ with tabs[0]:
         "f5_transceivers",
         "f6_llm_capacity",
         "f7_dc_capacity",
+        "track_record",
     ):
         st.altair_chart(FIGURES[name].build(ctx), width="stretch")
 with tabs[1]:

@@ -16,6 +16,7 @@ from aiinfra.report.figures import (
     shadow_prices,
     solver,
     tornado,
+    track_record,
     uses,
 )
 
@@ -34,6 +35,7 @@ FIGURES = {
     "segments": segments,
     "tornado": tornado,
     "flow": flow,
+    "track_record": track_record,
 }
 
 __all__ = ["FIGURES"]
