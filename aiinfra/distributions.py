@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 __all__ = ["KINDS", "Dist", "parse_dist"]
 
@@ -103,7 +103,10 @@ def _ppf_normal(u: np.ndarray, p: Mapping[str, float]) -> np.ndarray:
 
 def _ppf_triangular(u: np.ndarray, p: Mapping[str, float]) -> np.ndarray:
     lo, mode, hi = p["min"], p["mode"], p["max"]
-    return stats.triang.ppf(u, (mode - lo) / (hi - lo), loc=lo, scale=hi - lo)
+    c = (mode - lo) / (hi - lo)
+    # the inverse CDF of scipy.stats.triang, written out (importing scipy.stats costs ~0.8 s)
+    x = np.where(u < c, np.sqrt(c * u), 1.0 - np.sqrt((1.0 - c) * (1.0 - u)))
+    return x * (hi - lo) + lo
 
 
 def _ppf_uniform(u: np.ndarray, p: Mapping[str, float]) -> np.ndarray:

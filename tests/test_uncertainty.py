@@ -135,3 +135,26 @@ def test_mc_cli_rejects_bad_options(tmp_path):
     res = CliRunner().invoke(app, ["mc", "--draws", "0", "--sampler", "magic"])
     assert res.exit_code == 2
     assert "--draws" in res.stderr and "--sampler" in res.stderr
+
+
+def test_latin_hypercube_equals_scipys_draws():
+    from scipy.stats import qmc
+
+    from aiinfra.uncertainty import latin_hypercube
+
+    for n, d in ((1, 3), (7, 5), (200, 40)):
+        a = latin_hypercube(n, d, np.random.default_rng(3))
+        b = qmc.LatinHypercube(d=d, rng=np.random.default_rng(3)).random(n)
+        np.testing.assert_array_equal(a, b)
+
+
+def test_triangular_quantiles_match_scipy():
+    from scipy import stats
+
+    from aiinfra.distributions import _ppf_triangular
+
+    u = np.linspace(1e-9, 1 - 1e-9, 1001)
+    p = {"min": 2.0, "mode": 3.0, "max": 7.0}
+    np.testing.assert_allclose(
+        _ppf_triangular(u, p), stats.triang.ppf(u, 0.2, loc=2.0, scale=5.0), rtol=1e-12
+    )
