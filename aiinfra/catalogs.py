@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -26,6 +26,7 @@ __all__ = [
     "Architecture",
     "accelerators",
     "architectures",
+    "at_software_year",
     "capacity_base",
     "capacity_series",
     "euv_history",
@@ -36,6 +37,7 @@ __all__ = [
     "node_family_tables",
     "read_csv",
     "shipments_history",
+    "software_factor",
     "wfe_history",
 ]
 
@@ -219,6 +221,35 @@ def _lookup(kind: str, name: str, table: dict[str, Any]) -> Any:
     hint = f"; did you mean {', '.join(folded[c] for c in close)}?" if close else ""
     msg = f"unknown {kind} {name!r}{hint} (known: {', '.join(table)})"
     raise AiinfraError(msg)
+
+
+@lru_cache(maxsize=1)
+def _maturity() -> dict[str, tuple[float, float, float]]:
+    return {
+        r["family"]: (float(r["gain_per_year"]), float(r["gain_years"]), float(r["reference_year"]))
+        for r in read_csv("software_maturity.csv")
+    }
+
+
+def software_factor(acc: Accelerator, year: float) -> float:
+    """Serving-software efficiency in ``year`` relative to the MLPerf v4.1 calibration [1].
+
+    ``(1 + g)^(a(year) - a(ref))`` with ``a`` the part's age clipped to the years its
+    stack keeps gaining (``data/software_maturity.csv``); 1 at the reference year.
+    """
+    g, span, ref = _maturity().get(acc.family, _maturity()["Other ASIC"])
+
+    def age(y: float) -> float:
+        return min(max(y - acc.year, 0.0), span)
+
+    return float((1.0 + g) ** (age(year) - age(ref)))
+
+
+def at_software_year(acc: Accelerator, year: float | None) -> Accelerator:
+    """``acc`` with its serving-software efficiency of ``year`` (None: the reference)."""
+    if year is None:
+        return acc
+    return replace(acc, software_efficiency=acc.software_efficiency * software_factor(acc, year))
 
 
 def get_accelerator(name: str) -> Accelerator:

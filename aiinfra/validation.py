@@ -1,9 +1,10 @@
 """Validation of the compute layer against published benchmarks.
 
-Cases live in ``data/validation_cases.csv`` (MLPerf Inference v4.1 Llama-2-70B
-results, published pre-training GPU-hours). :func:`predict` runs the roofline
-for every case with given efficiencies; :func:`fit` fits the default
-efficiencies once (least squares on log residuals); ``python -m
+Cases live in ``data/validation_cases.csv`` (MLPerf Inference v4.0-v5.0 Llama-2-70B
+results, published pre-training GPU-hours). Inference cases run with the serving
+software of their round (:func:`aiinfra.catalogs.software_factor`; 1 at v4.1).
+:func:`predict` runs the roofline for every case with given efficiencies;
+:func:`fit` fits the default efficiencies once (least squares on log residuals); ``python -m
 aiinfra.validation --write`` records fit and residuals in
 ``data/validation.csv``.
 
@@ -25,7 +26,7 @@ from importlib import resources
 
 import numpy as np
 
-from aiinfra.catalogs import get_accelerator, get_architecture, read_csv
+from aiinfra.catalogs import at_software_year, get_accelerator, get_architecture, read_csv
 from aiinfra.layers.compute import Efficiency, best_inference, training_time
 from aiinfra.layers.serving import SCENARIOS
 
@@ -71,6 +72,8 @@ def predict(case: dict[str, str], d: Defaults = DEFAULTS) -> float:
             mfu=d.training_mfu * acc.software_efficiency,
         )
         return float(t["device_hours"])
+    # the serving software of the benchmark round (data/software_maturity.csv)
+    acc = at_software_year(acc, float(case["round_year"]) if case.get("round_year") else None)
     res = best_inference(
         [acc],
         arch,

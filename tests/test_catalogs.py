@@ -41,3 +41,25 @@ def test_history_tables_cover_known_types():
     hist = shipments_history(names, np.arange(2023, 2027))
     assert np.all(hist[0] >= 0) and np.isnan(hist[-1]).all()  # 2026 is modelled
     assert installed_2022(names).sum() > 0
+
+
+def test_software_maturity_by_hand_and_against_mlperf_rounds():
+    from aiinfra.catalogs import at_software_year, software_factor
+
+    h100 = get_accelerator("H100-SXM")  # launched 2022; NVIDIA stack +39 %/yr for 4 years
+    assert software_factor(h100, 2024.6) == pytest.approx(1.0)
+    assert software_factor(h100, 2025.6) == pytest.approx(1.39)
+    assert software_factor(h100, 2030.0) == pytest.approx(1.39 ** (4 - 2.6))  # gains end
+    assert software_factor(h100, 2010.0) == pytest.approx(1.39 ** (0 - 2.6))
+    assert at_software_year(h100, None) is h100
+    # MLPerf Llama-2-70B Offline, 8 x H100: 21,806 (v4.0) / 24,525 (v4.1) / 31,307 (v5.0)
+    assert software_factor(h100, 2024.2) == pytest.approx(21806 / 24525, rel=0.03)
+    assert software_factor(h100, 2025.3) == pytest.approx(31307 / 24525, rel=0.03)
+
+
+def test_validation_follows_the_software_of_each_round():
+    from aiinfra import validation
+
+    rows = {r["case"]: r for r in validation.residuals()}
+    for case in ("mlperf40-h100-offline", "mlperf41-h100-offline", "mlperf50-h100-offline"):
+        assert abs(rows[case]["rel_error"]) < 0.05, case

@@ -133,10 +133,18 @@ def perf(
             "of tokens/s per device against tokens/s per user.",
         ),
     ] = False,
+    year: Annotated[
+        float | None,
+        typer.Option(
+            "--year",
+            help="Serving software of that year (data/software_maturity.csv: MLPerf rounds "
+            "on the same hardware); default the MLPerf v4.1 calibration (2024.6).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """LLM inference/training performance of an accelerator x model (roofline)."""
-    from aiinfra.catalogs import get_accelerator, get_architecture
+    from aiinfra.catalogs import at_software_year, get_accelerator, get_architecture
     from aiinfra.layers import compute
     from aiinfra.layers.serving import target_for
     from aiinfra.validation import DEFAULTS
@@ -153,9 +161,11 @@ def perf(
         scenario,
         tokens,
     )
+    if year is not None and not 2015 <= year <= 2040:
+        problems.append(f"--year: {year:g} is outside 2015-2040")
     if problems:
         _fail(problems)
-    acc = get_accelerator(accelerator)
+    acc = at_software_year(get_accelerator(accelerator), year)
     arch = get_architecture(model)
     if precision is None:
         precision = "fp8" if "fp8" in acc.native else "bf16"

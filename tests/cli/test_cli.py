@@ -277,3 +277,19 @@ def test_perf_frontier_json():
     dev = [p["tokens_per_s_per_device"] for p in pts]
     assert user == sorted(user) and dev == sorted(dev, reverse=True)
     assert {p["precision"] for p in pts} <= {"bf16", "fp8", "fp4"}
+
+
+def test_perf_year_applies_the_software_of_that_year():
+    import json
+
+    def tps(*extra):
+        res = CliRunner().invoke(
+            app, ["perf", "-a", "H100-SXM", "-m", "llama-2-70b", "--json", *extra]
+        )
+        assert res.exit_code == 0, res.output
+        return json.loads(res.output)["tokens_per_s_per_device"]
+
+    base, later = tps(), tps("--year", "2025.3")
+    assert later / base == pytest.approx(31307 / 24525, rel=0.05)  # MLPerf v4.1 -> v5.0
+    res = CliRunner().invoke(app, ["perf", "-a", "H100-SXM", "-m", "llama-2-70b", "--year", "1990"])
+    assert res.exit_code == 2 and "--year" in res.stderr
