@@ -42,7 +42,7 @@ class Defaults:
     mfu: float = 0.490
     mbu: float = 0.600
     comm_eff: float = 0.70
-    training_mfu: float = 0.387
+    training_mfu: float = 0.443
 
     @property
     def inference(self) -> Efficiency:

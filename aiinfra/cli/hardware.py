@@ -232,7 +232,7 @@ def _train_out(acc: Any, arch: Any, precision: str, devices: int, tokens: float)
         "seconds": float(t["seconds"]),
         "days": float(t["seconds"]) / 86400.0,
         "device_hours": float(t["device_hours"]),
-        "mfu": mfu,
+        "mfu": float(t["mfu"]),
     }
 
 

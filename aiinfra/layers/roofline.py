@@ -55,6 +55,7 @@ __all__ = [
     "max_batch",
     "perf",
     "prefill_time",
+    "scale_efficiency",
     "sweep",
     "training_time",
 ]
@@ -468,16 +469,42 @@ def bound_of(t_compute: Any, t_memory: Any, t_comm: Any) -> np.ndarray:
     return names[stack.argmax(axis=0)]
 
 
+# Per-device training throughput falls with the cluster at a fixed problem as N^-alpha:
+# MLPerf Training v4.0 GPT-3 175B (NVIDIA Eos, NeMo 24.04, closed): 845 tokens/s per H100
+# on 512 GPUs, 556 on 10,752 (mlcommons/training_results_v4.0, result_0 block timings):
+# alpha = ln(845/556) / ln(10752/512) = 0.1375 (13.8x the throughput for 21x the GPUs).
+TRAINING_SCALE_ALPHA = 0.1375
+TRAINING_SCALE_REFERENCE = 1024  # devices at which the fitted training MFU holds
+
+
+def scale_efficiency(devices: Any, alpha: float = TRAINING_SCALE_ALPHA) -> np.ndarray:
+    """Per-device training throughput at ``devices`` relative to 1,024 devices [1].
+
+    ``(N / 1024)^-alpha``: communication, pipeline bubbles and stragglers grow with the
+    cluster (fitted to MLPerf's fixed-size GPT-3 benchmark).
+    """
+    n = np.maximum(np.asarray(devices, dtype=float), 1.0)
+    return np.power(n / TRAINING_SCALE_REFERENCE, -alpha)
+
+
 def training_time(
     tokens: Any, *, active_params: Any, devices: Any, peak_flops: Any, mfu: Any
 ) -> dict[str, np.ndarray]:
     """Time to train on ``tokens`` tokens: FLOP = 6·P_active·D.
 
-    Returns ``flop`` [FLOP], ``seconds`` [s] and ``device_hours`` [h].
+    ``mfu`` holds at 1,024 devices; other cluster sizes scale it by
+    :func:`scale_efficiency`. Returns ``flop`` [FLOP], ``seconds`` [s],
+    ``device_hours`` [h] and ``mfu`` (at this cluster size) [1].
     """
     flop = 6.0 * np.asarray(active_params, dtype=float) * np.asarray(tokens, dtype=float)
-    seconds = flop / (np.asarray(devices, dtype=float) * peak_flops * mfu)
-    return {"flop": flop, "seconds": seconds, "device_hours": seconds * devices / 3600.0}
+    mfu_n = np.asarray(mfu, dtype=float) * scale_efficiency(devices)
+    seconds = flop / (np.asarray(devices, dtype=float) * peak_flops * mfu_n)
+    return {
+        "flop": flop,
+        "seconds": seconds,
+        "device_hours": seconds * devices / 3600.0,
+        "mfu": mfu_n,
+    }
 
 
 def perf(
