@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -141,6 +142,10 @@ def perf(
             "on the same hardware); default the MLPerf v4.1 calibration (2024.6).",
         ),
     ] = None,
+    png: Annotated[
+        Path | None,
+        typer.Option("--png", help="With --frontier: also write the curve as a PNG file."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """LLM inference/training performance of an accelerator x model (roofline)."""
@@ -163,6 +168,7 @@ def perf(
     )
     if year is not None and not 2015 <= year <= 2040:
         problems.append(f"--year: {year:g} is outside 2015-2040")
+    problems += _png_problems(png, frontier)
     if problems:
         _fail(problems)
     acc = at_software_year(get_accelerator(accelerator), year)
@@ -185,7 +191,11 @@ def perf(
             tpot_s=None if tpot_ms is None else tpot_ms / 1e3,
         )
         if frontier:
-            _print_frontier(acc, arch, devices, input_tokens, output_tokens, target, as_json)
+            points = _print_frontier(
+                acc, arch, devices, input_tokens, output_tokens, target, as_json
+            )
+            if png is not None:
+                _write_frontier_png(png, points, f"{devices} x {acc.name}, {arch.name}")
             return
         res = compute.perf(
             acc,
@@ -244,8 +254,9 @@ def _print_frontier(
     n_out: float,
     target: object,
     as_json: bool,
-) -> None:
-    """Print the throughput-interactivity Pareto curve over the part's precisions."""
+) -> list[dict[str, Any]]:
+    """Print the throughput-interactivity Pareto curve over the part's precisions; return
+    its points."""
     import time
 
     from aiinfra.layers.frontier import frontier
@@ -274,7 +285,7 @@ def _print_frontier(
     if as_json:
         doc = {"configurations": n_cfg, "seconds": seconds, "points": points}
         sys.stdout.write(json.dumps(doc) + "\n")
-        return
+        return points
     table = Table(
         title=f"{devices} x {acc.name}, {arch.name}: Pareto frontier "  # type: ignore[attr-defined]
         f"({n_cfg:,} configurations in {seconds * 1e3:,.0f} ms)"
@@ -284,6 +295,28 @@ def _print_frontier(
     for p in points:
         table.add_row(*[f"{v:,.4g}" if isinstance(v, float) else str(v) for v in p.values()])
     out_console.print(table)
+    return points
+
+
+def _png_problems(png: Path | None, frontier: bool) -> list[str]:
+    """Problems with ``--png`` (one line each)."""
+    if png is None:
+        return []
+    if not frontier:
+        return ["--png: only with --frontier"]
+    if png.suffix.lower() != ".png":
+        return [f"--png: {png.name!r} must end in .png"]
+    if not png.parent.is_dir():
+        return ["--png: its folder does not exist"]
+    return []
+
+
+def _write_frontier_png(png: Path, points: list[dict[str, Any]], title: str) -> None:
+    """Render the Pareto curve with the report's chart code; atomic write."""
+    from aiinfra.report.charts import frontier_chart, render_png
+    from aiinfra.results import atomic_write_bytes
+
+    atomic_write_bytes(png, render_png(frontier_chart(points, title), "en"))
 
 
 @app.command()

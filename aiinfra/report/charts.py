@@ -158,3 +158,20 @@ def render_png(chart: alt.Chart, lang: str) -> bytes:
     return vlc.vegalite_to_png(
         chart.to_json(), scale=PNG_SCALE, format_locale=LOCALES.get(lang, "en-US")
     )
+
+
+def frontier_chart(points: list[dict[str, Any]], title: str) -> alt.Chart:
+    """Throughput-interactivity Pareto curve: tokens/s per device against tokens/s per
+    user, one line per precision, each point a configuration (TP, batch, load)."""
+    df = pd.DataFrame(points)
+    return (
+        alt.Chart(df)
+        .mark_line(point=True, interpolate="step-after")
+        .encode(
+            x=alt.X("tokens_per_s_per_user:Q", title="tokens/s per user (interactivity)"),
+            y=alt.Y("tokens_per_s_per_device:Q", title="tokens/s per device (throughput)"),
+            color=alt.Color("precision:N", title="precision"),
+            tooltip=list(df.columns),
+        )
+        .properties(width=WIDTH, height=HEIGHT, title=title)
+    )

@@ -293,3 +293,15 @@ def test_perf_year_applies_the_software_of_that_year():
     assert later / base == pytest.approx(31307 / 24525, rel=0.05)  # MLPerf v4.1 -> v5.0
     res = CliRunner().invoke(app, ["perf", "-a", "H100-SXM", "-m", "llama-2-70b", "--year", "1990"])
     assert res.exit_code == 2 and "--year" in res.stderr
+
+
+def test_perf_frontier_png(tmp_path):
+    out = tmp_path / "frontier.png"
+    res = invoke("perf", "-a", "H100-SXM", "-m", "llama-2-70b", "--frontier", "--png", str(out))
+    assert res.exit_code == 0, res.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not list(tmp_path.glob("*.tmp*"))  # atomic: no partial file left
+    res = invoke("perf", "-a", "H100-SXM", "-m", "llama-2-70b", "--png", str(out))
+    assert res.exit_code == 2 and "--frontier" in res.stderr
+    bad = invoke("perf", "-a", "H100-SXM", "-m", "llama-2-70b", "--frontier", "--png", "x.svg")
+    assert bad.exit_code == 2 and ".png" in bad.stderr
