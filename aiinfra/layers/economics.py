@@ -164,15 +164,9 @@ def cost_per_mtok(
     return cost / np.maximum(tokens_per_s, 1e-30)
 
 
-# Capex items not proportional to the year's XPU shipments: building and powering sites.
-FIXED_ITEMS = (
-    "dc_shell",
-    "dc_electrical",
-    "dc_cooling",
-    "dc_other",
-    "onsite_generation",
-    "grid_connection",
-)
+# Capex items not proportional to the year's XPU shipments: building and powering sites
+# (the data centres & power segment).
+FIXED_ITEMS = tuple(k for k in CAPEX_ITEMS if SEGMENT_OF[k] == "dc_power")
 
 
 def financing_limit_usd(years: np.ndarray, arr_usd: np.ndarray, p: EconomicsParams) -> np.ndarray:

@@ -229,30 +229,21 @@ def test_economic_retirement_frees_mw_by_hand():
         work_per_unit=np.array([1.0, 10.0]),
         retire_ratio=np.array([3.0]),
     )
-    out = fleet.stock_flow(
-        years=np.array([2025.0, 2026.0]),
-        history=np.array([[4.0, 0.0], [np.nan, np.nan]]),
-        initial=np.zeros(2),
-        initial_age=2.0,
-        need=np.full((1, n_year, 2), 100.0),
-        mix=np.array([[1.0, 0.0], [0.0, 1.0]]),
-        lifetime=np.array([1e6]),
-        supply=supply,
-    )
+    kw = {
+        "years": np.array([2025.0, 2026.0]),
+        "history": np.array([[4.0, 0.0], [np.nan, np.nan]]),
+        "initial": np.zeros(2),
+        "initial_age": 2.0,
+        "need": np.full((1, n_year, 2), 100.0),
+        "mix": np.array([[1.0, 0.0], [0.0, 1.0]]),
+        "lifetime": np.array([1e6]),
+    }
+    out = fleet.stock_flow(**kw, supply=supply)
     assert out["early_retirements"][0, 1] == pytest.approx(4.0, rel=1e-6)
     np.testing.assert_allclose(out["installed"][0, 1], [0.0, 3.0], rtol=1e-6, atol=1e-9)
     assert out["shipments"][0, 1, 1] == pytest.approx(3.4, rel=1e-6)
     assert out["inventory"][0, 1] == pytest.approx(0.4, rel=1e-6)  # 6 MW take 3 new units
     assert out["deployments"][0, 0, 0] == pytest.approx(4.0)  # history is not rewritten
     # no retirement without the ratio
-    kept = fleet.stock_flow(
-        years=np.array([2025.0, 2026.0]),
-        history=np.array([[4.0, 0.0], [np.nan, np.nan]]),
-        initial=np.zeros(2),
-        initial_age=2.0,
-        need=np.full((1, n_year, 2), 100.0),
-        mix=np.array([[1.0, 0.0], [0.0, 1.0]]),
-        lifetime=np.array([1e6]),
-        supply=dataclasses.replace(supply, retire_ratio=None),
-    )
+    kept = fleet.stock_flow(**kw, supply=dataclasses.replace(supply, retire_ratio=None))
     assert kept["installed"][0, 1, 0] == pytest.approx(4.0, rel=1e-6)
