@@ -209,12 +209,17 @@ def perf(
             target=target,
         )
         out = res.as_dict()
-    if as_json:
-        sys.stdout.write(json.dumps(out) + "\n")
-        return
     title = (
         f"{devices} x {acc.name}, {arch.name}, {precision} ({PRECISION_CLASS[precision]}), {mode}"
     )
+    _print_perf(out, title, as_json)
+
+
+def _print_perf(out: dict[str, Any], title: str, as_json: bool) -> None:
+    """One JSON line, or a table of metric, value and unit."""
+    if as_json:
+        sys.stdout.write(json.dumps(out) + "\n")
+        return
     table = Table(title=title)
     table.add_column("metric")
     table.add_column("value", justify="right")

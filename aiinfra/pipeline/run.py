@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from aiinfra.errors import AiinfraError
-from aiinfra.layers import fleet
+from aiinfra.layers import economics, fleet
 from aiinfra.lp import LPInternals
 from aiinfra.pipeline.outputs import ComputeOut, DemandOut, EconomicsOut, SupplySide
 from aiinfra.pipeline.stages import (
@@ -27,6 +27,7 @@ from aiinfra.pipeline.stages import (
     fleet_stage,
     network_stage,
     power_stage,
+    side_capex,
     supply_for_solver,
 )
 from aiinfra.pipeline.static import Static
@@ -116,8 +117,9 @@ def run_pipeline(static: Static, p: ScenarioParams, *, lp: bool = False) -> Pipe
     d = demand_stage(static, p)
     c = compute_stage(static, p, d)
     plan = supply_side(static, p, c)
-    plan_econ = economics_stage(static, p, plan, d.arr_usd, c.rate_per_device)
-    finance = financeable_units(plan, plan_econ)
+    plan_capex = side_capex(static, p, plan)
+    limit = economics.financing_limit_usd(static.sim_years, d.arr_usd, p.economics)
+    finance = financeable_units(plan, plan_capex, limit)
     supply = supply_for_solver(static, p, plan, finance)
     plan_mw = plan.power.facility_power_w / 1e6
     solved = supply_side(static, p, c, supply=supply, plan_mw=plan_mw, lp=lp)
@@ -135,7 +137,7 @@ def run_pipeline(static: Static, p: ScenarioParams, *, lp: bool = False) -> Pipe
             extra=solved.fleet.extra,
             deployments=solved.fleet.deployments,
             mix=static.mix,
-            finance=finance_room(plan, plan_econ),
+            finance=finance_room(plan, plan_capex, limit),
             asp_usd=static.tables["asp_usd"],
         )
     return PipelineResult(d, c, plan, solved, econ, internals)

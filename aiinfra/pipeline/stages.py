@@ -39,6 +39,7 @@ __all__ = [
     "fleet_stage",
     "network_stage",
     "power_stage",
+    "side_capex",
     "supply_for_solver",
 ]
 
@@ -371,25 +372,28 @@ def power_stage(
     )
 
 
-def finance_room(plan: SupplySide, econ: EconomicsOut) -> tuple[np.ndarray, np.ndarray]:
+def finance_room(
+    plan: SupplySide, items: np.ndarray, limit_usd: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """What the financing limit leaves for XPUs and what one XPU costs, (draw, year).
 
+    ``items`` (draw, year, item) [USD/yr] is the demand path's capex
+    (:func:`side_capex`), ``limit_usd`` (draw, year) [USD/yr] the financing limit.
     Building and powering sites (:data:`~aiinfra.layers.economics.FIXED_ITEMS`) is
     committed by the data-centre plan; every other capex item scales with the year's
     shipments in the deployment mix. Returns ``limit - fixed`` (>= 0) [USD/yr] and the
     demand path's capex per shipped XPU [USD/unit].
     """
-    items = econ.capex_usd
     fixed_idx = [economics.CAPEX_ITEMS.index(k) for k in economics.FIXED_ITEMS]
     fixed = items[..., fixed_idx].sum(axis=-1)
     per_unit = (sum_last(items) - fixed) / np.maximum(plan.fleet.shipments_total, 1e-9)
-    return np.maximum(econ.financing_limit_usd - fixed, 0.0), per_unit
+    return np.maximum(limit_usd - fixed, 0.0), per_unit
 
 
-def financeable_units(plan: SupplySide, econ: EconomicsOut) -> np.ndarray:
+def financeable_units(plan: SupplySide, items: np.ndarray, limit_usd: np.ndarray) -> np.ndarray:
     """XPUs a year's financing limit pays for, (draw, year) [units/yr] (see
     :func:`finance_room`)."""
-    room, per_unit = finance_room(plan, econ)
+    room, per_unit = finance_room(plan, items, limit_usd)
     return np.where(per_unit > 0, room / np.maximum(per_unit, 1e-300), np.inf)
 
 
@@ -450,23 +454,12 @@ def _carrying_cost(static: Static, side: SupplySide, rate: np.ndarray) -> np.nda
     return waiting * asp[None, :] * rate[:, None]
 
 
-def economics_stage(
-    static: Static,
-    p: ScenarioParams,
-    side: SupplySide,
-    arr_usd: np.ndarray,
-    rate_per_device: np.ndarray,
-) -> EconomicsOut:
-    """Capex, revenue pools and cost per token of the solved supply side.
-
-    ``arr_usd`` (draw, year) [USD/yr]; ``rate_per_device`` (draw, year, type) [token/s].
-    """
-    ep = p.economics
-    ship = side.fleet.shipments
+def side_capex(static: Static, p: ScenarioParams, side: SupplySide) -> np.ndarray:
+    """Capex by item of one supply-side pass, (draw, year, item) [USD/yr]."""
     supply_mw = side.power.power_supply_mw
     added = np.diff(supply_mw, axis=1, prepend=supply_mw[:, :1])
-    items = economics.capex_items(
-        shipments=ship,
+    return economics.capex_items(
+        shipments=side.fleet.shipments,
         asp_usd=static.tables["asp_usd"],
         nic_gbps=static.tables["nic_gbps"],
         transceivers=side.network.transceivers,
@@ -481,8 +474,24 @@ def economics_stage(
         onsite_added_mw=np.maximum(added[..., 1:], 0.0),
         onsite_usd_per_kw=static.power_tech["capex_per_kw"],
         grid_added_mw=np.maximum(added[..., 0], 0.0),
-        p=ep,
+        p=p.economics,
     )
+
+
+def economics_stage(
+    static: Static,
+    p: ScenarioParams,
+    side: SupplySide,
+    arr_usd: np.ndarray,
+    rate_per_device: np.ndarray,
+) -> EconomicsOut:
+    """Capex, revenue pools and cost per token of the solved supply side.
+
+    ``arr_usd`` (draw, year) [USD/yr]; ``rate_per_device`` (draw, year, type) [token/s].
+    """
+    ep = p.economics
+    ship = side.fleet.shipments
+    items = side_capex(static, p, side)
     segments = contract(items, economics.segment_map())
     total = sum_last(segments)
     pools = economics.revenue_pools(

@@ -137,7 +137,8 @@ def test_supply_nets_legacy_hosting_and_economics_add_up(static):
     plan_econ = economics_stage(
         static, p, res.plan, res.demand.arr_usd, res.compute.rate_per_device
     )
-    sup = supply_for_solver(static, p, res.plan, financeable_units(res.plan, plan_econ))
+    units = financeable_units(res.plan, plan_econ.capex_usd, plan_econ.financing_limit_usd)
+    sup = supply_for_solver(static, p, res.plan, units)
     assert sup.flow.shape[-1] + sup.mw.shape[-1] == len(LAYERS)
     last = static.last_history
     # legacy hosting: the history fleet's MW is available in the last history year
