@@ -254,6 +254,7 @@ class _Solver:
     dep: np.ndarray
     inv: np.ndarray
     inventory: np.ndarray
+    arrived: np.ndarray
     responds: np.ndarray
     init_keep: np.ndarray
     early: np.ndarray
@@ -278,6 +279,10 @@ class _Solver:
             dep=np.zeros((n_year, n_draw, n_type)),
             inv=np.zeros((n_draw, n_type)),
             inventory=np.zeros((n_draw, n_year)),
+            arrived=np.cumsum(
+                np.stack([lag_weights(supply.lead[:, k], MAX_LAG).T for k in range(n_layer)], -1),
+                axis=0,
+            ),
             responds=np.array(
                 [0.0 if k in NO_RESPONSE else 1.0 for k in LAYERS[:n_layer]]
                 if n_layer == len(LAYERS)
@@ -333,7 +338,9 @@ class _Solver:
         self.backlog[:, i] = want - x
         gap_l = np.maximum(want[:, None] - sup, 0.0) * supply.response[:, None]
         gap_l *= self.responds
-        self.extra[i + 1 : i + 2 + MAX_LAG] += gap_l[None] * self.lags
+        # capacity built in a shortage arrives after the lead and then stays
+        self.extra[i + 1 : i + 2 + MAX_LAG] += gap_l[None] * self.arrived
+        self.extra[i + 2 + MAX_LAG :] += gap_l[None]
         return surv
 
     def _retire_early(

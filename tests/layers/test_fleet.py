@@ -247,3 +247,33 @@ def test_economic_retirement_frees_mw_by_hand():
     # no retirement without the ratio
     kept = fleet.stock_flow(**kw, supply=dataclasses.replace(supply, retire_ratio=None))
     assert kept["installed"][0, 1, 0] == pytest.approx(4.0, rel=1e-6)
+
+
+def test_capacity_ordered_in_a_shortage_arrives_after_its_lead_and_stays():
+    # one flow layer supporting 5 units/yr; orders of 10/yr; response 0.5, lead 1 year
+    # (ordered at the end of the short year, usable a year after it arrives): years 1 and
+    # 2 are short by 5 and each orders 2.5 units/yr of capacity, there from years 3 and 4
+    # on; year 3 supports 7.5, year 4 all 10 -- a pulse would give 7.5 again
+    n_year = 5
+    supply = fleet.Supply(
+        flow=np.full((1, n_year, 1), 5.0),
+        mw=np.full((1, n_year, 2), 1e9),
+        mw_per_unit=np.ones((1, n_year, 1)),
+        lead=np.array([[1.0, 1.0, 1.0]]),
+        response=np.array([0.5]),
+        backlog_decay=np.ones(1),  # unmet orders are cancelled: no backlog
+        orders=np.array([[0.0, 10.0, 10.0, 10.0, 10.0]]),
+        inventory_target=np.zeros(1),
+        order_cut_years=np.ones(1),
+    )
+    out = fleet.stock_flow(
+        years=np.arange(2025.0, 2025.0 + n_year),
+        history=np.array([[0.0], [np.nan], [np.nan], [np.nan], [np.nan]]),
+        initial=np.zeros(1),
+        initial_age=2.0,
+        need=np.full((1, n_year, 1), 1e3),
+        mix=np.ones((n_year, 1)),
+        lifetime=np.array([1e6]),
+        supply=supply,
+    )
+    np.testing.assert_allclose(out["shipments"][0, 1:, 0], [5.0, 5.0, 7.5, 10.0])
