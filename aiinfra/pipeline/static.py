@@ -115,8 +115,8 @@ class Static:
     shares : ndarray, (pool, firm)
         Market shares [1] (zero for accelerators: see ``sellers``).
     sellers : ndarray, (type, firm)
-        1 where the firm books the accelerator type's revenue
-        (``data/accelerator_sellers.csv``).
+        Share of the accelerator type's revenue each firm books
+        (``data/accelerator_sellers.csv``) [1].
     power_tech : mapping
         On-site generation technologies: ``names``, deliveries [MW/yr], growth,
         heat rate [MMBtu/MWh], CO2 [kg/MMBtu], capex [USD/kW], lead [yr].
@@ -269,12 +269,18 @@ def _network_tables(
 
 
 def _sellers(accs: Sequence[Accelerator], firms: tuple[str, ...]) -> np.ndarray:
-    """(type, firm) map of who books each accelerator's revenue (by name, else family)."""
-    rows = {r["accelerator"]: r["firm"] for r in read_csv("accelerator_sellers.csv")}
+    """(type, firm) shares of each accelerator's revenue by who books it (rows by name,
+    else by family; a type's shares sum to 1)."""
+    rows: dict[str, list[tuple[str, float]]] = {}
+    for r in read_csv("accelerator_sellers.csv"):
+        rows.setdefault(r["accelerator"], []).append((r["firm"], float(r["share"])))
     out = np.zeros((len(accs), len(firms)))
     for i, a in enumerate(accs):
-        firm = rows.get(a.name, rows.get(a.family, "Other"))
-        out[i, firms.index(firm)] = 1.0
+        for firm, share in rows.get(a.name, rows.get(a.family, [("Other", 1.0)])):
+            out[i, firms.index(firm)] += share
+    if not np.allclose(out.sum(axis=1), 1.0):
+        msg = "accelerator_sellers.csv: the shares of each accelerator must sum to 1"
+        raise ScenarioError([("data", msg)])
     out.setflags(write=False)
     return out
 

@@ -340,8 +340,9 @@ def test_requirements_ten_thousand_draws_fast():
     cp.requirements(t, p=p.compute, lifetime=p.fleet.lifetime_years, **kw, **static)  # warm-up
     t0 = time.perf_counter()
     out = cp.requirements(t, p=p.compute, lifetime=p.fleet.lifetime_years, **kw, **static)
-    # linear in the catalog's types: ~20 ms per type for 10,000 draws x 13 years
-    assert time.perf_counter() - t0 < 0.02 * len(accs)
+    # linear in the catalog's types: ~15 ms per type for 10,000 draws x 13 years alone,
+    # generous for a busy 2-worker CI (guards against an order-of-magnitude regression)
+    assert time.perf_counter() - t0 < 0.05 * len(accs)
     assert out["xpus_by_type"].shape == (draws, 13, len(accs))
     assert np.isfinite(out["xpus_total"]).all()
 
