@@ -177,21 +177,31 @@ def test_fleet_and_fab_ten_thousand_draws_fast():
     assert f.shipments.shape == (draws, 13, len(static.accelerators))
 
 
+def _hand_supply(n_year: int, n_type: int = 1, **over) -> fleet.Supply:
+    """One draw, one flow layer and two MW layers, unlimited unless overridden."""
+    kw = {
+        "flow": np.full((1, n_year, 1), 1e9),
+        "mw": np.full((1, n_year, 2), 1e9),
+        "mw_per_unit": np.ones((1, n_year, n_type)),
+        "lead": np.ones((1, 3)),
+        "response": np.zeros(1),
+        "backlog_decay": np.zeros(1),
+        "orders": np.zeros((1, n_year)),
+        "inventory_target": np.zeros(1),
+        "order_cut_years": np.ones(1),
+    }
+    return fleet.Supply(**{**kw, **over})
+
+
 def test_excess_inventory_is_netted_out_of_next_orders_by_hand():
     # one type, 1 MW per unit; year 1 can energise 6 units, year 2 plenty. Orders 10/yr.
     # Year 1: ship 10, energise 6, 4 wait. Year 2 (normal stock 0, tau 1 yr): buyers net
     # 4 x (1 - e^-1) = 2.528 out of their orders and take 7.472.
     n_year = 3
-    supply = fleet.Supply(
-        flow=np.full((1, n_year, 1), 1e9),
+    supply = _hand_supply(
+        n_year,
         mw=np.array([[[1e9, 1e9], [6.0, 6.0], [1e9, 1e9]]]),
-        mw_per_unit=np.ones((1, n_year, 1)),
-        lead=np.ones((1, 3)),
-        response=np.zeros(1),
-        backlog_decay=np.zeros(1),
         orders=np.array([[0.0, 10.0, 10.0]]),
-        inventory_target=np.zeros(1),
-        order_cut_years=np.ones(1),
     )
     out = fleet.stock_flow(
         years=np.array([2025.0, 2026.0, 2027.0]),
@@ -216,16 +226,12 @@ def test_economic_retirement_frees_mw_by_hand():
     # units frees what the 2 missing new units need (4 MW): all 4 go, and their work
     # (4 units = 0.4 new units) is ordered again.
     n_year = 2
-    supply = fleet.Supply(
-        flow=np.full((1, n_year, 1), 1e9),
+    supply = _hand_supply(
+        n_year,
+        2,
         mw=np.array([[[1e9, 1e9], [6.0, 6.0]]]),
         mw_per_unit=np.array([[[1.0, 2.0], [1.0, 2.0]]]),
-        lead=np.ones((1, 3)),
-        response=np.zeros(1),
-        backlog_decay=np.zeros(1),
         orders=np.array([[0.0, 3.0]]),
-        inventory_target=np.zeros(1),
-        order_cut_years=np.ones(1),
         work_per_unit=np.array([1.0, 10.0]),
         retire_ratio=np.array([3.0]),
     )
@@ -255,16 +261,12 @@ def test_capacity_ordered_in_a_shortage_arrives_after_its_lead_and_stays():
     # 2 are short by 5 and each orders 2.5 units/yr of capacity, there from years 3 and 4
     # on; year 3 supports 7.5, year 4 all 10 -- a pulse would give 7.5 again
     n_year = 5
-    supply = fleet.Supply(
+    supply = _hand_supply(
+        n_year,
         flow=np.full((1, n_year, 1), 5.0),
-        mw=np.full((1, n_year, 2), 1e9),
-        mw_per_unit=np.ones((1, n_year, 1)),
-        lead=np.array([[1.0, 1.0, 1.0]]),
         response=np.array([0.5]),
         backlog_decay=np.ones(1),  # unmet orders are cancelled: no backlog
         orders=np.array([[0.0, 10.0, 10.0, 10.0, 10.0]]),
-        inventory_target=np.zeros(1),
-        order_cut_years=np.ones(1),
     )
     out = fleet.stock_flow(
         years=np.arange(2025.0, 2025.0 + n_year),
