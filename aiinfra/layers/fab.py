@@ -502,11 +502,12 @@ def _wfe(
     )  # (draw, year, app)
     hist_rows = ~np.isnan(wfe_hist).any(axis=1)
     last = int(np.flatnonzero(hist_rows).max())
-    non_ai_last = np.maximum(wfe_hist[last][None] - ai_wfe[:, last], 0.0)  # (draw, app)
+    # the history is an estimate too (SEMI revises its figures): scaled per draw
+    hist = np.nan_to_num(wfe_hist)[None] * p.wfe_history_scale[:, None, None]
+    non_ai_last = np.maximum(hist[:, last] - ai_wfe[:, last], 0.0)  # (draw, app)
     growth = np.power(1.0 + p.non_ai_wfe_growth[:, None], np.maximum(t - t[last], 0.0))
     wfe = non_ai_last[:, None, :] * growth[..., None] + ai_wfe
-    wfe = np.where(hist_rows[None, :, None], np.nan_to_num(wfe_hist)[None], wfe)
-    return wfe
+    return np.where(hist_rows[None, :, None], hist, wfe)
 
 
 def euv_shipments(

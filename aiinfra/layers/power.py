@@ -87,6 +87,7 @@ def dc_pipeline(
     start_capacity_mw: np.ndarray,
     reserve: np.ndarray,
     phase_spread: np.ndarray | None = None,
+    history_scale: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Data-centre capacity as a stock built through a construction pipeline.
 
@@ -113,6 +114,8 @@ def dc_pipeline(
     phase_spread : ndarray, (draw,), optional
         Spread of phase completion around the lead, as a share of it [1]; None: 0
         (each start completes at once after the lead).
+    history_scale : ndarray, (draw,), optional
+        Multiplier on the energised history (its uncertainty) [1]; None keeps it.
 
     Returns
     -------
@@ -134,10 +137,12 @@ def dc_pipeline(
     due[:, last + 1 : last + max_lag + 2] += under_construction_mw[:, None] * standing_pipeline(
         construction_lead, spread, max_lag
     )
+    scale = np.ones(n_draw) if history_scale is None else np.asarray(history_scale, dtype=float)
     for i in range(n_year):
         if hist[i]:
-            energised[:, i] = history_mw[i]
-            completions[:, i] = history_mw[i] - (history_mw[i - 1] if i > 0 else history_mw[i])
+            energised[:, i] = history_mw[i] * scale
+            prev = history_mw[i - 1] if i > 0 else history_mw[i]
+            completions[:, i] = (history_mw[i] - prev) * scale
             pipe[:, i] = under_construction_mw if i == last else np.nan
             continue
         completions[:, i] = due[:, i]
@@ -368,6 +373,7 @@ def regional_build(
     starts_cap_mw: np.ndarray,
     reserve: np.ndarray,
     phase_spread: np.ndarray,
+    history_scale: np.ndarray,
     grid_lead: np.ndarray,
     grid_cap_mw: np.ndarray,
     onsite_mw: np.ndarray,
@@ -397,6 +403,7 @@ def regional_build(
             start_capacity_mw=starts_cap_mw * share[:, None],
             reserve=reserve,
             phase_spread=phase_spread,
+            history_scale=history_scale,
         )
         supply[region] = power_supply(
             completions_mw=pipe["completions"],

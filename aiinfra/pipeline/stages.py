@@ -334,6 +334,7 @@ def power_stage(
         starts_cap_mw=compound(pp.dc_start_capacity_2026, pp.dc_start_capacity_growth, t_after),
         reserve=pp.dc_reserve,
         phase_spread=pp.phase_spread,
+        history_scale=pp.dc_history_scale,
         grid_lead=pp.grid_lead_years,
         grid_cap_mw=compound(pp.grid_capacity_2026, pp.grid_capacity_growth, t_after),
         onsite_mw=power.onsite_deliveries_mw(

@@ -162,6 +162,7 @@ class FabParams(Protocol):
     d0_scale: np.ndarray
     edge_exclusion_mm: np.ndarray
     max_ai_share_logic: np.ndarray
+    wfe_history_scale: np.ndarray
     logic_capacity_growth: np.ndarray
     cowos_capacity_scale: np.ndarray
     cowos_capacity_growth: np.ndarray
@@ -217,6 +218,7 @@ class PowerParams(Protocol):
     planning_lead_years: np.ndarray
     construction_lead_years: np.ndarray
     phase_spread: np.ndarray
+    dc_history_scale: np.ndarray
     pipeline_scale: np.ndarray
     dc_start_capacity_2026: np.ndarray
     dc_start_capacity_growth: np.ndarray

@@ -79,6 +79,11 @@ class FabSection(Section):
     max_ai_share_logic: Q("", gt=0, le=1) = Field(
         0.5, description="Largest share of a leading-edge node's wafers AI chips can take."
     )
+    wfe_history_scale: Q("", gt=0, le=3) = Field(
+        1.0,
+        description="Multiplier on the WFE history: its uncertainty (SEMI revises its "
+        "estimates by a few per cent), so calibration can move it.",
+    )
     logic_capacity_growth: Q("", ge=-0.5, le=5) = Field(
         0.08, description="Yearly growth of leading-edge capacity after the data years."
     )
@@ -274,6 +279,12 @@ class PowerSection(Section):
         "(1 - s) and (1 + s) construction leads (assumption: Stargate Abilene broke ground "
         "mid-2024, first buildings live H1 2025, the 1.2 GW campus through mid-2026; "
         "Meta Prometheus and xAI Colossus 2 came online hall by hall).",
+    )
+    dc_history_scale: Q("", gt=0, le=3) = Field(
+        1.0,
+        description="Multiplier on the 2023-2025 AI data-centre capacity history: its "
+        "uncertainty (trackers disagree on what counts as AI-capable), so calibration can "
+        "move it.",
     )
     pipeline_scale: Q("", ge=0) = Field(
         1.0, description="Multiplier on the capacity under construction at the end of 2025."
