@@ -244,7 +244,6 @@ class _Solver:
 
     supply: Supply
     n_flow: int
-    lags: np.ndarray
     extra: np.ndarray
     sup_out: np.ndarray
     desired: np.ndarray
@@ -268,8 +267,6 @@ class _Solver:
         return cls(
             supply=supply,
             n_flow=n_flow,
-            # (lag, draw, layer): share of an order for layer k arriving after each lag
-            lags=np.stack([lag_weights(supply.lead[:, k], MAX_LAG).T for k in range(n_layer)], -1),
             extra=np.zeros((n_year + MAX_LAG + 1, n_draw, n_layer)),
             sup_out=np.zeros((n_draw, n_year, n_layer)),
             desired=np.zeros((n_draw, n_year)),
