@@ -316,11 +316,12 @@ class _Solver:
         want = x if history else np.maximum(supply.orders[:, i] + self.carried - net, 0.0)
         if not history and supply.retire_ratio is not None and i > 0:
             kept = self._retire_early(i, want, sup, surv, mix_i, ship_tot)
-            # the retired units' work is ordered again in new parts
-            work = supply.work_per_unit
-            want = want + dot_last(surv - kept, work[None]) / float(mix_i @ work)
-            surv = kept
-            sup = _supportable(supply, i, self.extra[i], surv, mix_i, self.n_flow)
+            if kept is not surv:  # some draws retired units early
+                # the retired units' work is ordered again in new parts
+                work = supply.work_per_unit
+                want = want + dot_last(surv - kept, work[None]) / float(mix_i @ work)
+                surv = kept
+                sup = _supportable(supply, i, self.extra[i], surv, mix_i, self.n_flow)
         self.sup_out[:, i] = sup
         self.desired[:, i] = want
         if history:
@@ -351,7 +352,8 @@ class _Solver:
     ) -> np.ndarray:
         """Retire surviving XPUs that do too little work per MW where space or power
         binds; returns the survivors (draw, type) [units] and records the retired
-        units in ``early``. Earlier vintages and the initial stock shrink alike."""
+        units in ``early``. Earlier vintages and the initial stock shrink alike; returns
+        ``surv`` itself when nothing is short (no draw retires anything)."""
         supply = self.supply
         mw_unit = supply.mw_per_unit[:, i]  # (draw, type)
         work = supply.work_per_unit[None, :]
@@ -363,6 +365,8 @@ class _Solver:
         short_mw = np.maximum(want + sum_last(self.inv) - mw_units, 0.0) * new_mw
         old_mw = (surv * mw_unit * eligible).sum(axis=-1)
         f = np.where(old_mw > 0, np.minimum(short_mw / np.maximum(old_mw, 1e-300), 1.0), 0.0)
+        if not f.any():
+            return surv
         keep = 1.0 - f[:, None] * eligible  # (draw, type)
         self.early[:, i] = (surv * (1.0 - keep)).sum(axis=-1)
         self.stock[:i] *= keep[None]

@@ -193,6 +193,23 @@ def _hand_supply(n_year: int, n_type: int = 1, **over) -> fleet.Supply:
     return fleet.Supply(**{**kw, **over})
 
 
+def _hand_run(supply: fleet.Supply, need: float) -> dict:
+    """One type from 2025 on: no history shipments, no initial stock, no attrition."""
+    n_year = supply.orders.shape[1]
+    history = np.full((n_year, 1), np.nan)
+    history[0] = 0.0
+    return fleet.stock_flow(
+        years=np.arange(2025.0, 2025.0 + n_year),
+        history=history,
+        initial=np.zeros(1),
+        initial_age=2.0,
+        need=np.full((1, n_year, 1), need),
+        mix=np.ones((n_year, 1)),
+        lifetime=np.array([1e6]),
+        supply=supply,
+    )
+
+
 def test_excess_inventory_is_netted_out_of_next_orders_by_hand():
     # one type, 1 MW per unit; year 1 can energise 6 units, year 2 plenty. Orders 10/yr.
     # Year 1: ship 10, energise 6, 4 wait. Year 2 (normal stock 0, tau 1 yr): buyers net
@@ -203,16 +220,7 @@ def test_excess_inventory_is_netted_out_of_next_orders_by_hand():
         mw=np.array([[[1e9, 1e9], [6.0, 6.0], [1e9, 1e9]]]),
         orders=np.array([[0.0, 10.0, 10.0]]),
     )
-    out = fleet.stock_flow(
-        years=np.array([2025.0, 2026.0, 2027.0]),
-        history=np.array([[0.0], [np.nan], [np.nan]]),
-        initial=np.zeros(1),
-        initial_age=2.0,
-        need=np.full((1, n_year, 1), 100.0),
-        mix=np.ones((n_year, 1)),
-        lifetime=np.array([1e6]),
-        supply=supply,
-    )
+    out = _hand_run(supply, need=100.0)
     np.testing.assert_allclose(out["shipments"][0, 1:, 0], [10.0, 10 - 4 * (1 - np.exp(-1))])
     np.testing.assert_allclose(out["deployments"][0, 1, 0], 6.0, rtol=1e-6)
     assert out["inventory"][0, 1] == pytest.approx(4.0, rel=1e-6)
@@ -268,14 +276,5 @@ def test_capacity_ordered_in_a_shortage_arrives_after_its_lead_and_stays():
         backlog_decay=np.ones(1),  # unmet orders are cancelled: no backlog
         orders=np.array([[0.0, 10.0, 10.0, 10.0, 10.0]]),
     )
-    out = fleet.stock_flow(
-        years=np.arange(2025.0, 2025.0 + n_year),
-        history=np.array([[0.0], [np.nan], [np.nan], [np.nan], [np.nan]]),
-        initial=np.zeros(1),
-        initial_age=2.0,
-        need=np.full((1, n_year, 1), 1e3),
-        mix=np.ones((n_year, 1)),
-        lifetime=np.array([1e6]),
-        supply=supply,
-    )
+    out = _hand_run(supply, need=1e3)
     np.testing.assert_allclose(out["shipments"][0, 1:, 0], [5.0, 5.0, 7.5, 10.0])
