@@ -26,11 +26,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 __all__ = ["KINDS", "Dist", "parse_dist"]
 
-Z90 = float(special.ndtri(0.9))  # 1.2815515655446004
+Z90 = 1.2815515655446004  # scipy.special.ndtri(0.9)
 
 _ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     # kind: (required keys, optional keys)
@@ -93,12 +92,18 @@ class Dist:
         return {"dist": self.kind, **dict(self.params)}
 
 
+def _ndtri(u: np.ndarray) -> np.ndarray:
+    from scipy.special import ndtri  # imported on first sampling (~0.3 s), not at start-up
+
+    return ndtri(u)
+
+
 def _ppf_lognormal(u: np.ndarray, p: Mapping[str, float]) -> np.ndarray:
-    return p["median"] * np.exp(p["sigma"] * special.ndtri(u))
+    return p["median"] * np.exp(p["sigma"] * _ndtri(u))
 
 
 def _ppf_normal(u: np.ndarray, p: Mapping[str, float]) -> np.ndarray:
-    return p["mean"] + p["sd"] * special.ndtri(u)
+    return p["mean"] + p["sd"] * _ndtri(u)
 
 
 def _ppf_triangular(u: np.ndarray, p: Mapping[str, float]) -> np.ndarray:
@@ -117,7 +122,9 @@ def _ppf_pert(u: np.ndarray, p: Mapping[str, float]) -> np.ndarray:
     lo, mode, hi, lam = p["min"], p["mode"], p["max"], p["lambda"]
     a = 1.0 + lam * (mode - lo) / (hi - lo)
     b = 1.0 + lam * (hi - mode) / (hi - lo)
-    return lo + (hi - lo) * special.betaincinv(a, b, u)
+    from scipy.special import betaincinv
+
+    return lo + (hi - lo) * betaincinv(a, b, u)
 
 
 _PPF: dict[str, Callable[[np.ndarray, Mapping[str, float]], np.ndarray]] = {

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
 
 __all__ = ["CONSTRAINT_UNITS", "LPInternals", "LPResult", "lp_max_tokens", "year_constraints"]
 
@@ -114,6 +113,8 @@ def lp_max_tokens(
     rate = np.asarray(rate, dtype=float)
     a = np.asarray(a, dtype=float)
     cap = np.maximum(np.asarray(cap, dtype=float), 0.0)
+    from scipy.optimize import linprog  # ~0.35 s to import: only when an LP is solved
+
     res = linprog(
         -rate,
         A_ub=a,

@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pint
+if TYPE_CHECKING:
+    import pint
 
 __all__ = ["describe_dimension", "registry", "to_canonical"]
 
@@ -33,7 +35,9 @@ device = [devices] = devices = XPU
 
 @lru_cache(maxsize=1)
 def registry() -> pint.UnitRegistry:
-    """Return the shared unit registry (built once, lazily)."""
+    """Return the shared unit registry (built once, lazily: building it costs ~1 s)."""
+    import pint
+
     ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     for line in _DEFINITIONS.strip().splitlines():
         ureg.define(line)
@@ -84,14 +88,30 @@ _QUANTITY = re.compile(
 )
 
 
+def _same_unit(text: str, unit: str) -> float | None:
+    """The magnitude of ``text`` when it is written in ``unit`` itself, else None."""
+    number, _, rest = text.partition(" ")
+    if not unit or rest.strip() != unit:
+        return None
+    try:
+        return float(number)
+    except ValueError:
+        return None
+
+
 def _parse_quantity(text: str, unit: str) -> float:
-    ureg = registry()
     if len(text) > 200:
         msg = "quantity string longer than 200 characters"
         raise ValueError(msg)
     if not _QUANTITY.match(text):
         msg = f"cannot parse {text!r} as a quantity: write a number and a unit, e.g. '1.2 kW'"
         raise ValueError(msg)
+    same = _same_unit(text, unit)
+    if same is not None:  # already canonical: no need to build the registry
+        return same
+    import pint
+
+    ureg = registry()
     try:
         q = ureg.Quantity(text)
     except Exception as exc:  # pint raises many types on garbage input

@@ -19,11 +19,11 @@ requires.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.special import gamma
 
 from aiinfra.arrays import dot_last, sum_last
 from aiinfra.kernels import deploy, lag_weights
@@ -118,7 +118,7 @@ def survival(age: Any, lifetime: Any, shape: float = WEIBULL_SHAPE) -> np.ndarra
     so that the mean service life equals ``lifetime`` [yr].
     """
     a = np.maximum(np.asarray(age, dtype=float), 0.0)
-    lam = np.asarray(lifetime, dtype=float) / gamma(1.0 + 1.0 / shape)
+    lam = np.asarray(lifetime, dtype=float) / math.gamma(1.0 + 1.0 / float(shape))
     return np.exp(-np.power(a / lam, shape))
 
 
