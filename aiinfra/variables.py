@@ -354,6 +354,15 @@ register(
     "front-end network; co-packaged optics excluded.",
 )
 register("transceivers_800g", "1/year", DY, "network", "800G optical transceivers")
+register(
+    "transceivers_800g_plus",
+    "1/year",
+    DY,
+    "network",
+    "800G-and-faster optical transceivers",
+    "Pluggable modules of 800G, 1.6T and 3.2T together: the class the 800G count hands over "
+    "to as speeds double; co-packaged optics excluded.",
+)
 register("transceivers_per_xpu", "1", DY, "network", "Optical transceivers per XPU deployed")
 register(
     "switches",
@@ -547,6 +556,7 @@ DEMAND_PATH = (
     "wfe_total_usd",
     "transceivers",
     "transceivers_800g",
+    "transceivers_800g_plus",
     "facility_power_w",
     "llm_provider_capacity_w",
 )
@@ -574,6 +584,7 @@ HEADLINE: list[tuple[str, float, str]] = [
     ("cowos_wafers_total", 1e-3, "k wafers/yr"),
     ("wfe_total_usd", 1e-9, "bn USD"),
     ("transceivers_800g", 1e-6, "M/yr"),
+    ("transceivers_800g_plus", 1e-6, "M/yr"),
     ("dc_capacity_mw", 1e-3, "GW"),
     ("dc_energy_twh", 1.0, "TWh/yr"),
     ("capex_total_usd", 1e-9, "bn USD/yr"),

@@ -171,6 +171,7 @@ class NetworkOut(StageOut):
 
     transceivers: np.ndarray
     transceivers_800g: np.ndarray
+    transceivers_800g_plus: np.ndarray
     transceivers_per_xpu: np.ndarray
     switches: np.ndarray
     network_power_w: np.ndarray

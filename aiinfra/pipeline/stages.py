@@ -268,6 +268,7 @@ def network_stage(
     return NetworkOut(
         transceivers=by_speed,
         transceivers_800g=by_speed[..., int(np.searchsorted(spd, 800.0))],
+        transceivers_800g_plus=sum_last(by_speed[..., int(np.searchsorted(spd, 800.0)) :]),
         transceivers_per_xpu=per_xpu,
         switches=per_year_contract(ship, fabric["switches"]),
         network_power_w=network.fleet_power_w(ship, w, installed_by_vintage),
