@@ -30,6 +30,8 @@ TIERS: dict[str, tuple[str, ...]] = {
         "forking",
         "outdir",
         "sketch",
+        "registry",
+        "variables_supply",
         "variables",
         "data",
     ),

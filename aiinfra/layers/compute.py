@@ -40,7 +40,7 @@ from aiinfra.layers.roofline import (  # noqa: F401  (the compute layer's public
     training_time,
 )
 from aiinfra.layers.serving import LatencyTarget
-from aiinfra.scenario.params import ComputeParams
+from aiinfra.scenario.params import ComputeParams, MediaParams
 
 __all__ = [
     "BYTES_PER_PARAM",
@@ -267,6 +267,25 @@ def build_ahead(n_work: np.ndarray, lead_years: np.ndarray, growth_of: np.ndarra
     return n_work * np.power(np.maximum(g, 1e-3), lead_years[:, None])[..., None]
 
 
+def media_devices(
+    media_flop: np.ndarray | None,
+    media: MediaParams | None,
+    gain: np.ndarray,
+    train_rate: np.ndarray,
+) -> np.ndarray:
+    """Devices of each type that would do a year's image and video generation alone.
+
+    ``media_flop`` (draw, year) [FLOP/yr] at the peak load (``peak_to_average``) over
+    ``mfu`` of each type's BF16 rate ``train_rate`` (type,) [FLOP/s] times ``gain``
+    (draw, year) [1]: the software and algorithm gain over the provisioning headroom;
+    (draw, year, type) [units], zeros without media.
+    """
+    if media_flop is None or media is None:
+        return np.zeros((*gain.shape, len(train_rate)))
+    load = media_flop * media.peak_to_average[:, None] / SECONDS_PER_YEAR / gain  # FLOP/s
+    return load[..., None] / (media.mfu[:, None, None] * train_rate[None, None])
+
+
 def training_devices(
     training_flop: np.ndarray, train_rate: np.ndarray, mfu: np.ndarray, goodput: np.ndarray
 ) -> np.ndarray:
@@ -286,6 +305,8 @@ def requirements(
     output_tokens: np.ndarray,
     training_flop: np.ndarray,
     p: ComputeParams,
+    media_flop: np.ndarray | None = None,
+    media: MediaParams | None = None,
     peak_to_average: np.ndarray,
     lead_years: np.ndarray,
     training_lead_years: np.ndarray,
@@ -308,6 +329,9 @@ def requirements(
         Training and R&D compute [FLOP/yr] (model FLOP at ``training_mfu``).
     p : namespace
         Sampled ``compute`` section (arrays of shape (draw,)).
+    media_flop, media : ndarray (draw, year) and namespace, optional
+        Image and video generation [FLOP/yr] and the sampled ``demand.media``
+        section (:func:`media_devices`); part of inference.
     peak_to_average : ndarray, (draw, workload)
         Peak over average load of each workload [1].
     lead_years : ndarray, (draw,)
@@ -337,14 +361,11 @@ def requirements(
 
     Notes
     -----
-    Serving capacity is sized for each workload's peak (``peak_to_average``)
-    plus ``headroom`` and the ``warm_h100e`` floor of models kept warm in every
-    region, at the roofline rate under its latency targets times
-    ``production_efficiency`` and the yearly ``efficiency_gain``; the fleet at
-    year end holds the work ``lead_years`` ahead (:func:`build_ahead`) and an
-    ``idle_share`` that owners hold unused. With ``N_t``
-    type-t devices able to do all the work, a fleet split by shares ``m_t``
-    needs ``N = 1 / Σ_t (m_t / N_t)`` devices.
+    Serving is sized for each workload's peak plus ``headroom`` and a ``warm_h100e``
+    floor, at the roofline rate under its latency targets x ``production_efficiency``
+    x the yearly ``efficiency_gain``; the year-end fleet holds the work ``lead_years``
+    ahead (:func:`build_ahead`) plus an unused ``idle_share``. With ``N_t`` type-t
+    devices able to do all the work, shares ``m_t`` need ``N = 1 / Σ_t (m_t / N_t)``.
     """
     # efficiency gains relative to 2025, the year production_efficiency is fitted at
     gain = capped_growth(
@@ -364,25 +385,22 @@ def requirements(
     # every model kept warm in every region holds at least a minimum deployment
     n_inf = n_inf / available[..., None] + (p.warm_h100e[:, None, None] / h100e)[:, :, :]
     train_rate = train_flops * software_eff  # FLOP/s per device, (type,)
+    n_media = media_devices(media_flop, media, gain / p.headroom[:, None], train_rate)
     n_train = training_devices(training_flop, train_rate, p.training_mfu, p.training_goodput)
     other_h100e = capped_growth(
         t - 1.0, p.other_ai_h100e_2024, p.other_ai_growth, p.other_ai_growth_halflife
     )
     # non-LLM AI runs mostly in BF16/TF32: H100-equivalents at the training precision
     n_other = other_h100e[..., None] * (H100_BF16_FLOPS / train_rate)[None, None, :]
-    n_ahead = build_ahead(n_inf + n_other, lead_years, (n_inf + n_other).sum(axis=-1))
+    n_serve = n_inf + n_media + n_other
+    n_ahead = build_ahead(n_serve, lead_years, n_serve.sum(axis=-1))
     n_ahead = n_ahead + build_ahead(n_train, training_lead_years, training_flop)
     n_all = n_ahead / (1.0 - p.idle_share[:, None, None])
     total, w = mixed_fleet(n_all, mix)
-    uses = [total * (w * n / n_all).sum(axis=-1) for n in (n_inf, n_train, n_other, n_ahead)]
-    uses[3] = uses[3] - uses[0] - uses[1] - uses[2]  # ramp-up: held ahead of the work
-    work = uses[0] + uses[1] + uses[2] + uses[3]
-    if rates is not None:
-        cw = w / available[..., None] / n_all * total[..., None]
-        by_w = computed_in * peak * contract(cw, inv_p) + output_tokens * peak * contract(cw, inv_d)
-    else:
-        by_w = (computed_in + output_tokens) * peak
-    by_w = by_w / by_w.sum(axis=-1, keepdims=True) * uses[0][..., None]
+    by_use, media_units = _split_uses(total, w, n_all, (n_inf, n_train, n_other, n_ahead, n_media))
+    tok = (computed_in * peak, output_tokens * peak)
+    cw = w / available[..., None] / n_all * total[..., None]
+    by_w = _by_workload(tok, rates, cw, by_use[..., 0] - media_units)
     by_type = total[..., None] * mix[None]
     h100e_total = dot_last(by_type, h100e[None, None])
     return {
@@ -390,7 +408,8 @@ def requirements(
         "n_inf": n_inf,
         "xpus_by_type": by_type,
         "xpus_by_workload": by_w,
-        "xpus_by_use": np.stack([*uses, total - work], axis=-1),
+        "xpus_by_use": by_use,
+        "xpus_media": media_units,
         "xpus_total": total,
         "h100e_total": h100e_total,
         "shipments_needed": shipments_needed(total, lifetime),
@@ -399,6 +418,35 @@ def requirements(
         * p.headroom[:, None]
         / SECONDS_PER_YEAR,
     }
+
+
+def _split_uses(
+    total: np.ndarray, w: np.ndarray, n_all: np.ndarray, parts: Sequence[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Units by use (draw, year, use) of a fleet of ``total`` (draw, year) split by the
+    mix weights ``w`` over ``n_all`` (draw, year, type), from the per-type needs
+    ``parts`` = (token inference, training, other AI, all work held ahead, media);
+    and the media units (draw, year) inside inference."""
+    inf, train, other, ahead, media = (total * (w * n / n_all).sum(axis=-1) for n in parts)
+    ramp = ahead - inf - train - other - media  # ramp-up: held ahead of the work
+    return np.stack([inf + media, train, other, ramp, total - ahead], axis=-1), media
+
+
+def _by_workload(
+    tokens: tuple[np.ndarray, np.ndarray],
+    rates: Mapping[str, np.ndarray] | None,
+    cw: np.ndarray,
+    units: np.ndarray,
+) -> np.ndarray:
+    """Token-inference ``units`` (draw, year) split by workload (draw, year, workload) in
+    proportion to computed prefill and output ``tokens`` at peak over the rates,
+    weighted by ``cw`` (draw, year, type); by token counts for the fixed-throughput model."""
+    if rates is None:
+        by_w = tokens[0] + tokens[1]
+    else:
+        by_w = tokens[0] * contract(cw, 1.0 / rates["prefill_rate"])
+        by_w = by_w + tokens[1] * contract(cw, 1.0 / rates["decode_rate"])
+    return by_w / np.maximum(by_w.sum(axis=-1, keepdims=True), 1e-300) * units[..., None]
 
 
 MODELS: Mapping[str, str] = {"roofline": "roofline", "fixed_throughput": "fixed_throughput"}

@@ -23,13 +23,14 @@ from typing import Any
 import numpy as np
 
 from aiinfra.arrays import sum_last
-from aiinfra.scenario.params import DemandParams, TrainingParams
+from aiinfra.scenario.params import DemandParams, MediaParams, TrainingParams
 
 __all__ = [
     "BASE_YEAR",
     "DAYS_PER_YEAR",
     "capped_growth",
     "logistic",
+    "media_model",
     "price_path",
     "revenue_model",
     "tokens_model",
@@ -204,6 +205,24 @@ def _finish(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     out["tokens_total"] = sum_last(out["tokens"])
     out["revenue_total"] = sum_last(out["revenue"])
     return out
+
+
+def media_model(t: np.ndarray, media: MediaParams) -> dict[str, np.ndarray]:
+    """Images and video generated and the model FLOP they take, (draw, year).
+
+    ``images`` [1/yr] and ``video_seconds`` [s/yr] grow on :func:`capped_growth`
+    paths anchored in 2025 (``t`` is years since 2023); ``media_flop`` [FLOP/yr]
+    is ``images · flop_per_image + video_seconds · flop_per_video_second``.
+    """
+    ts = t - 2.0
+    images = DAYS_PER_YEAR * capped_growth(
+        ts, media.images_per_day_2025, media.image_growth, media.image_growth_halflife
+    )
+    video = DAYS_PER_YEAR * capped_growth(
+        ts, media.video_seconds_per_day_2025, media.video_growth, media.video_growth_halflife
+    )
+    flop = images * _col(media.flop_per_image) + video * _col(media.flop_per_video_second)
+    return {"images": images, "video_seconds": video, "media_flop": flop}
 
 
 # Model FLOP one H100-equivalent hour buys at the training MFU and goodput: dense BF16

@@ -48,7 +48,8 @@ class DemandOut(StageOut):
     ``demand_output_tokens`` [token/yr] (draw, year, workload); ``token_price``
     [USD/Mtok] and ``revenue_usd`` [USD/yr] by workload; ``tokens_total``
     [token/yr], ``arr_usd`` [USD/yr], ``training_flop`` [FLOP/yr],
-    ``frontier_run_flop`` [FLOP], ``frontier_runs`` [runs/yr] (draw, year).
+    ``frontier_run_flop`` [FLOP], ``frontier_runs`` [runs/yr], ``images_generated``
+    [1/yr], ``video_seconds_generated`` [s/yr] and ``media_flop`` [FLOP/yr] (draw, year).
     """
 
     demand_users: np.ndarray
@@ -64,6 +65,9 @@ class DemandOut(StageOut):
     training_h100e_years: np.ndarray
     frontier_run_flop: np.ndarray
     frontier_runs: np.ndarray
+    images_generated: np.ndarray
+    video_seconds_generated: np.ndarray
+    media_flop: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class ComputeOut(StageOut):
     xpus_needed: np.ndarray
     xpus_needed_by_workload: np.ndarray
     xpus_needed_by_use: np.ndarray
+    xpus_needed_media: np.ndarray
     xpus_needed_total: np.ndarray
     h100e_needed: np.ndarray
     shipments_needed: np.ndarray

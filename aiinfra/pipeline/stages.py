@@ -54,6 +54,7 @@ def demand_stage(static: Static, p: ScenarioParams) -> DemandOut:
         mfu=p.compute.training_mfu,
         goodput=p.compute.training_goodput,
     )
+    media = demand.media_model(static.t, p.demand.media)
     return DemandOut(
         demand_users=d["users"],
         demand_tokens=d["tokens"],
@@ -68,6 +69,9 @@ def demand_stage(static: Static, p: ScenarioParams) -> DemandOut:
         training_h100e_years=tr["training_h100e_years"],
         frontier_run_flop=tr["frontier_run_flop"],
         frontier_runs=tr["frontier_runs"],
+        images_generated=media["images"],
+        video_seconds_generated=media["video_seconds"],
+        media_flop=media["media_flop"],
     )
 
 
@@ -79,6 +83,8 @@ def compute_stage(static: Static, p: ScenarioParams, d: DemandOut) -> ComputeOut
         output_tokens=d.demand_output_tokens,
         training_flop=d.training_flop,
         p=p.compute,
+        media_flop=d.media_flop,
+        media=p.demand.media,
         peak_to_average=np.stack(
             [getattr(p.compute.shapes, w).peak_to_average for w in DemandSection.WORKLOADS],
             axis=-1,
@@ -98,6 +104,7 @@ def compute_stage(static: Static, p: ScenarioParams, d: DemandOut) -> ComputeOut
         xpus_needed=req["xpus_by_type"],
         xpus_needed_by_workload=req["xpus_by_workload"],
         xpus_needed_by_use=req["xpus_by_use"],
+        xpus_needed_media=req["xpus_media"],
         xpus_needed_total=req["xpus_total"],
         h100e_needed=req["h100e_total"],
         shipments_needed=req["shipments_needed"],

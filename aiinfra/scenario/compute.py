@@ -57,6 +57,8 @@ _SHAPES = {
     "coding": (30000, 1000),
     "agents": (20000, 800),
     "reasoning": (5000, 6000),
+    # AI answers in search: the query plus retrieved passages in, a short answer out
+    "search": (3000, 200),
 }
 
 
@@ -107,6 +109,7 @@ class ShapesSection(Section):
     coding: WorkloadShape = Field(default_factory=lambda: workload_default("coding"))
     agents: WorkloadShape = Field(default_factory=lambda: workload_default("agents"))
     reasoning: WorkloadShape = Field(default_factory=lambda: workload_default("reasoning"))
+    search: WorkloadShape = Field(default_factory=lambda: workload_default("search"))
 
 
 # Deployment mix of new shipments by type after the history years (2023-2025 come from

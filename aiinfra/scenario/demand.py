@@ -162,6 +162,60 @@ class TrainingSection(Section):
     )
 
 
+class MediaSection(Section):
+    """Image and video generation: outputs per day and the compute each one takes.
+
+    Images and video-seconds per day grow from their 2025 level on capped paths;
+    each takes a sourced number of model FLOP (diffusion-transformer passes) run at
+    ``mfu`` of the devices' BF16 peak, with capacity sized for ``peak_to_average``.
+    """
+
+    images_per_day_2025: Q("1/day", ge=0) = Field(
+        2.0e8,
+        description="Images generated per day in 2025 (assumption from OpenAI's >700 M "
+        "images in the first week of GPT-4o image generation, Mar-Apr 2025, and Google's "
+        ">5 bn Gemini images in under two months, Aug-Oct 2025).",
+    )
+    image_growth: Q("", ge=-0.9, le=20) = Field(
+        0.8, description="Growth of images per day in 2025 (0.8 = +80 %/yr; assumption)."
+    )
+    image_growth_halflife: Q("year", gt=0) = Field(
+        4.0, description="Years for the (log) image growth rate to halve."
+    )
+    video_seconds_per_day_2025: Q("1/day", ge=0) = Field(
+        3.0e7,
+        description="Seconds of video generated per day in 2025 (assumption from Google's "
+        ">40 M Veo 3 videos of 8 s in seven weeks, Jul 2025, with Sora 2 from Oct 2025, Kling, "
+        "Hailuo and Runway).",
+    )
+    video_growth: Q("", ge=-0.9, le=20) = Field(
+        2.0, description="Growth of video-seconds per day in 2025 (2.0 = x3 per year)."
+    )
+    video_growth_halflife: Q("year", gt=0) = Field(
+        3.0, description="Years for the (log) video growth rate to halve."
+    )
+    flop_per_image: Q("FLOP", gt=0) = Field(
+        3.0e15,
+        description="Model FLOP per 1024x1024 image: a 12 B-parameter diffusion transformer "
+        "(FLUX.1-dev) over 4,096 latent tokens for 28 steps, 2 x 12e9 x 4,096 x 28 = 2.8e15, "
+        "plus attention (Black Forest Labs model card, 2024).",
+    )
+    flop_per_video_second: Q("FLOP", gt=0) = Field(
+        5.0e16,
+        description="Model FLOP per second of 720p video: Wan 2.1 14B (Wan team, 2025) over "
+        "75,600 latent tokens per 5 s clip, 50 steps with guidance = ~1.4e17 per second, "
+        "cut ~3x by the step distillation production services use (assumption).",
+    )
+    mfu: Q("", gt=0, le=1) = Field(
+        0.3,
+        description="Share of the BF16 peak a production diffusion service achieves "
+        "(compute-bound large-token passes; assumption).",
+    )
+    peak_to_average: Q("", ge=1, le=10) = Field(
+        1.5, description="Peak over average generation load (consumer apps; assumption)."
+    )
+
+
 class DemandSection(Section):
     """Token and training demand."""
 
@@ -174,6 +228,8 @@ class DemandSection(Section):
     coding: WorkloadSection
     agents: WorkloadSection
     reasoning: WorkloadSection
+    search: WorkloadSection
+    media: MediaSection = MediaSection()
     revenue: RevenueRouteSection = RevenueRouteSection()
     training: TrainingSection = TrainingSection()
 
@@ -183,4 +239,5 @@ class DemandSection(Section):
         "coding",
         "agents",
         "reasoning",
+        "search",
     )

@@ -18,6 +18,7 @@ __all__ = [
     "FabParams",
     "FleetParams",
     "HorizonParams",
+    "MediaParams",
     "NetworkParams",
     "PowerParams",
     "RevenueRouteParams",
@@ -50,6 +51,21 @@ class WorkloadParams(Protocol):
     price_2023: np.ndarray
     price_decline: np.ndarray
     price_decline_halflife: np.ndarray
+
+
+class MediaParams(Protocol):
+    """Sampled ``MediaSection``: quantities are arrays (draw,)."""
+
+    images_per_day_2025: np.ndarray
+    image_growth: np.ndarray
+    image_growth_halflife: np.ndarray
+    video_seconds_per_day_2025: np.ndarray
+    video_growth: np.ndarray
+    video_growth_halflife: np.ndarray
+    flop_per_image: np.ndarray
+    flop_per_video_second: np.ndarray
+    mfu: np.ndarray
+    peak_to_average: np.ndarray
 
 
 class RevenueRouteParams(Protocol):
@@ -89,6 +105,8 @@ class DemandParams(Protocol):
     coding: WorkloadParams
     agents: WorkloadParams
     reasoning: WorkloadParams
+    search: WorkloadParams
+    media: MediaParams
     revenue: RevenueRouteParams
     training: TrainingParams
 
@@ -112,6 +130,7 @@ class ShapesParams(Protocol):
     coding: WorkloadShapeParams
     agents: WorkloadShapeParams
     reasoning: WorkloadShapeParams
+    search: WorkloadShapeParams
 
 
 class ComputeParams(Protocol):

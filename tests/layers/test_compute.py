@@ -14,6 +14,7 @@ from aiinfra.catalogs import accelerators, architectures, get_accelerator, get_a
 from aiinfra.cli import app
 from aiinfra.errors import AiinfraError
 from aiinfra.layers import compute as cp
+from aiinfra.scenario.demand import DemandSection
 
 
 def test_expert_coverage_hand_values():
@@ -321,9 +322,10 @@ def test_requirements_ten_thousand_draws_fast():
     p = sample_parameters(chain.scenario, draws, seed=1)
     t = np.arange(13.0)
     rng = np.random.default_rng(0)
+    n_w = len(DemandSection.WORKLOADS)
     kw = {
-        "input_tokens": rng.random((draws, 13, 5)) * 1e16,
-        "output_tokens": rng.random((draws, 13, 5)) * 1e15,
+        "input_tokens": rng.random((draws, 13, n_w)) * 1e16,
+        "output_tokens": rng.random((draws, 13, n_w)) * 1e15,
         "training_flop": rng.random((draws, 13)) * 1e28,
     }
     accs = [get_accelerator(a) for a in chain.accelerators]
@@ -334,7 +336,7 @@ def test_requirements_ten_thousand_draws_fast():
         "software_eff": np.ones(len(accs)),
         "h100e": np.ones(len(accs)),
     }
-    kw["peak_to_average"] = np.full((draws, 5), 1.5)
+    kw["peak_to_average"] = np.full((draws, n_w), 1.5)
     kw["lead_years"] = np.full(draws, 0.8)
     kw["training_lead_years"] = np.full(draws, 1.3)
     cp.requirements(t, p=p.compute, lifetime=p.fleet.lifetime_years, **kw, **static)  # warm-up
@@ -367,7 +369,7 @@ def _params(**over):
     return SimpleNamespace(**base)
 
 
-@pytest.mark.parametrize("workload", ["chat", "enterprise_api", "coding", "agents", "reasoning"])
+@pytest.mark.parametrize("workload", DemandSection.WORKLOADS)
 def test_serving_conversion_hand_computed(workload):
     # one type, one workload with its shipped load profile, no growth, no gains: devices =
     # (computed prompt / prefill rate + output / decode rate) x peak/avg x headroom
@@ -484,3 +486,42 @@ def test_more_demand_never_fewer_xpus():
         **kw,
     )
     assert np.all(hi["xpus_total"] >= lo["xpus_total"])
+
+
+def test_media_generation_hand_computed():
+    # 1e15 FLOP/s of generation on average, peak/average 2, MFU 0.5 of a 1e15 FLOP/s part,
+    # no gains, headroom 1.2: 1e15 x 2 x 1.2 / (0.5 x 1e15) = 4.8 devices, all inference
+    media = SimpleNamespace(peak_to_average=np.array([2.0]), mfu=np.array([0.5]))
+    p = _params(efficiency_gain=0.0, other_ai_h100e_2024=0.0, idle_share=0.0)
+    out = cp.requirements(
+        np.arange(2.0),
+        input_tokens=np.zeros((1, 2, 1)),
+        output_tokens=np.zeros((1, 2, 1)),
+        training_flop=np.zeros((1, 2)),
+        p=p,
+        media_flop=np.full((1, 2), 1e15 * cp.SECONDS_PER_YEAR),
+        media=media,
+        peak_to_average=np.array([[1.5]]),
+        lead_years=np.array([0.8]),
+        training_lead_years=np.array([1.3]),
+        lifetime=np.array([5.0]),
+        rates={"prefill_rate": np.array([[2000.0]]), "decode_rate": np.array([[200.0]])},
+        mix=np.ones((2, 1)),
+        train_flops=np.array([1e15]),
+        software_eff=np.array([1.0]),
+        h100e=np.array([1.0]),
+    )
+    assert out["xpus_media"][0, 0] == pytest.approx(4.8)
+    assert out["xpus_by_use"][0, 0, 0] == pytest.approx(4.8)  # media is inference
+    assert out["xpus_by_workload"][0, 0].sum() == pytest.approx(0.0, abs=1e-9)  # no tokens
+
+
+def test_base_media_is_a_small_share_of_2025_inference():
+    # ~2e8 images/day at ~3e15 FLOP and ~3e7 video-seconds/day at ~5e16 FLOP (MediaSection
+    # sources) need ~0.1 M devices in 2025: a visible but small part of the fleet
+    import aiinfra
+
+    ds = aiinfra.run("base")
+    media = float(ds.xpus_needed_media.sel(year=2025)[0])
+    assert 3e4 < media < 5e5
+    assert media < 0.05 * float(ds.xpus_needed_total.sel(year=2025)[0])

@@ -1,4 +1,5 @@
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -6,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aiinfra.layers import demand as dm
+from aiinfra.scenario.demand import DemandSection
 
 T = np.arange(0.0, 5.0)
 
@@ -168,6 +170,36 @@ def test_vectorised_thousand_draws_fast():
     t0 = time.perf_counter()
     out = chain.compute(draws=1000, seed=1)
     elapsed = time.perf_counter() - t0
-    assert out["demand_tokens"].shape == (1000, 13, 5)
+    assert out["demand_tokens"].shape == (1000, 13, len(DemandSection.WORKLOADS))
     # ~0.35 s alone for the whole chain with 35 accelerator types; slack for a busy CI
     assert elapsed < 1.0, elapsed
+
+
+def test_media_model_hand_computed():
+    media = SimpleNamespace(
+        images_per_day_2025=np.array([1e8]),
+        image_growth=np.array([0.0]),
+        image_growth_halflife=np.array([4.0]),
+        video_seconds_per_day_2025=np.array([1e6]),
+        video_growth=np.array([1.0]),  # x2 a year at first
+        video_growth_halflife=np.array([1e9]),  # ... and for ever
+        flop_per_image=np.array([3e15]),
+        flop_per_video_second=np.array([5e16]),
+    )
+    out = dm.media_model(np.array([2.0, 3.0]), media)  # 2025, 2026
+    np.testing.assert_allclose(out["images"][0], 1e8 * dm.DAYS_PER_YEAR)
+    np.testing.assert_allclose(out["video_seconds"][0], [1e6 * 365.25, 2e6 * 365.25])
+    np.testing.assert_allclose(
+        out["media_flop"][0, 0], 365.25 * (1e8 * 3e15 + 1e6 * 5e16), rtol=1e-12
+    )
+
+
+def test_base_search_users_follow_ai_overviews():
+    # Google AI Overviews: 1 bn monthly users (Q3 2024 call), 2 bn (Q2 2025 call, Jul 2025)
+    import aiinfra
+
+    ds = aiinfra.run("base")
+    users = ds.demand_users.sel(workload="search")[0]
+    assert 3e8 < float(users.sel(year=2024)) < 1.2e9
+    assert 1.5e9 < float(users.sel(year=2025)) < 2.6e9
+    assert float(ds.revenue_usd.sel(workload="search", year=2030)[0]) == 0.0  # ad-funded
