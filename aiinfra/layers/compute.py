@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from aiinfra.arrays import contract, dot_last, previous_year, sum_last
+from aiinfra.arrays import contract, dot_last, per_year_contract, previous_year, sum_last
 from aiinfra.catalogs import Accelerator, Architecture, get_architecture
 from aiinfra.layers.demand import H100_BF16_FLOPS, capped_growth
 from aiinfra.layers.roofline import (  # noqa: F401  (the compute layer's public API)
@@ -62,6 +62,7 @@ __all__ = [
     "prefill_time",
     "requirements",
     "serving_tables",
+    "serving_tables_by_year",
     "shipments_needed",
     "training_devices",
     "training_time",
@@ -74,8 +75,12 @@ def device_seconds(
 ) -> np.ndarray:
     """Device-seconds per year if all the tokens ran on each type, (draw, year, type) [s].
 
-    ``inv_p``/``inv_d`` (type, workload) are device-seconds per prompt/output token.
+    ``inv_p``/``inv_d`` (type, workload), or (year, type, workload) when the model mix
+    changes by year, are device-seconds per prompt/output token.
     """
+    if np.ndim(inv_p) == 3:
+        sw = (np.swapaxes(inv_p, 1, 2), np.swapaxes(inv_d, 1, 2))  # (year, workload, type)
+        return per_year_contract(prefill_tokens, sw[0]) + per_year_contract(output_tokens, sw[1])
     return contract(prefill_tokens, inv_p.T) + contract(output_tokens, inv_d.T)
 
 
@@ -194,6 +199,42 @@ def serving_tables(
             r = _rates_meeting(accs, arch, n_in[w], n_out[w], target, precision, efficiency)
             inv_p[:, w] += share / total / r["prefill_tokens_per_s_per_device"]
             inv_d[:, w] += share / total / r["decode_tokens_per_s_per_device"]
+            meets[:, w] &= r["meets"]
+    return {"prefill_rate": 1.0 / inv_p, "decode_rate": 1.0 / inv_d, "meets": meets}
+
+
+def serving_tables_by_year(
+    accs: Sequence[Accelerator],
+    mixes: Sequence[Mapping[int, Mapping[str, float]]],
+    years: Any,
+    *,
+    n_in: np.ndarray,
+    n_out: np.ndarray,
+    targets: Sequence[LatencyTarget],
+    precision: str,
+    efficiency: Efficiency,
+) -> dict[str, np.ndarray]:
+    """:func:`serving_tables` with each workload's model mix changing by year.
+
+    ``mixes`` holds one ``{year: {model: share}}`` per workload: shares are
+    normalised, linear in time between the years given and held outside them.
+    Each (workload, model) is rated once. Returns ``prefill_rate`` and
+    ``decode_rate`` (year, type, workload) [token/s per device] and ``meets``
+    (type, workload): every model a workload uses in any year met its targets.
+    """
+    yrs = np.asarray(years, dtype=float)
+    n_t, n_w = len(accs), len(mixes)
+    inv_p = np.zeros((len(yrs), n_t, n_w))
+    inv_d = np.zeros((len(yrs), n_t, n_w))
+    meets = np.ones((n_t, n_w), dtype=bool)
+    for w, (by_year, target) in enumerate(zip(mixes, targets, strict=True)):
+        names = sorted({m for mix in by_year.values() for m in mix})
+        shares = mix_table(by_year, names, yrs)  # (year, model)
+        for j, name in enumerate(names):
+            arch = get_architecture(name)
+            r = _rates_meeting(accs, arch, n_in[w], n_out[w], target, precision, efficiency)
+            inv_p[:, :, w] += shares[:, j, None] / r["prefill_tokens_per_s_per_device"][None]
+            inv_d[:, :, w] += shares[:, j, None] / r["decode_tokens_per_s_per_device"][None]
             meets[:, w] &= r["meets"]
     return {"prefill_rate": 1.0 / inv_p, "decode_rate": 1.0 / inv_d, "meets": meets}
 
@@ -341,7 +382,8 @@ def requirements(
     lifetime : ndarray, (draw,)
         Accelerator service life [yr].
     rates : dict or None
-        :func:`serving_tables` output, or None for the ``fixed_throughput`` model.
+        :func:`serving_tables_by_year` output (or :func:`serving_tables`, the same
+        every year), or None for the ``fixed_throughput`` model.
     mix : ndarray, (year, type)
         Deployment mix by type [1].
     train_flops, software_eff, h100e : ndarray, (type,)
@@ -376,13 +418,12 @@ def requirements(
     computed_in = input_tokens * (1.0 - p.prefix_cache_hit[:, None, None])
     peak = peak_to_average[:, None, :]  # capacity is sized for each workload's peak
     if rates is not None:
-        inv_p = 1.0 / rates["prefill_rate"]  # (type, workload) device-seconds per token
-        inv_d = 1.0 / rates["decode_rate"]
-        n_inf = device_seconds(computed_in * peak, output_tokens * peak, inv_p, inv_d)
+        rates = per_year_rates(rates, len(t))
+        inv = (1.0 / rates["prefill_rate"], 1.0 / rates["decode_rate"])
+        n_inf = device_seconds(computed_in * peak, output_tokens * peak, *inv)
     else:
         per_tok = 1.0 / (p.fixed_tokens_per_s[:, None, None, None] * h100e[None, None, :, None])
         n_inf = dot_last(((computed_in + output_tokens) * peak)[:, :, None, :], per_tok)
-    # every model kept warm in every region holds at least a minimum deployment
     n_inf = n_inf / available[..., None] + (p.warm_h100e[:, None, None] / h100e)[:, :, :]
     train_rate = train_flops * software_eff  # FLOP/s per device, (type,)
     n_media = media_devices(media_flop, media, gain / p.headroom[:, None], train_rate)
@@ -420,6 +461,15 @@ def requirements(
     }
 
 
+def per_year_rates(rates: Mapping[str, np.ndarray], n_year: int) -> dict[str, np.ndarray]:
+    """Serving rates with a leading year axis: (type, workload) tables repeat each year."""
+    out = dict(rates)
+    for k in ("prefill_rate", "decode_rate"):
+        r = np.asarray(rates[k], dtype=float)
+        out[k] = np.broadcast_to(r, (n_year, *r.shape)) if r.ndim == 2 else r
+    return out
+
+
 def _split_uses(
     total: np.ndarray, w: np.ndarray, n_all: np.ndarray, parts: Sequence[np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -444,8 +494,8 @@ def _by_workload(
     if rates is None:
         by_w = tokens[0] + tokens[1]
     else:
-        by_w = tokens[0] * contract(cw, 1.0 / rates["prefill_rate"])
-        by_w = by_w + tokens[1] * contract(cw, 1.0 / rates["decode_rate"])
+        by_w = tokens[0] * per_year_contract(cw, 1.0 / rates["prefill_rate"])
+        by_w = by_w + tokens[1] * per_year_contract(cw, 1.0 / rates["decode_rate"])
     return by_w / np.maximum(by_w.sum(axis=-1, keepdims=True), 1e-300) * units[..., None]
 
 

@@ -349,13 +349,15 @@ def _wfe_table(years: np.ndarray) -> np.ndarray:
 
 
 def _serving_rates(sc: Scenario, names: tuple[str, ...]) -> Mapping[str, np.ndarray]:
-    """Roofline rates per accelerator x workload under each workload's latency targets
-    (draw-independent, computed once)."""
+    """Roofline rates per year x accelerator x workload under each workload's latency
+    targets and model mix of the year (draw-independent, computed once)."""
     c = sc.compute
     shapes = [getattr(c.shapes, w) for w in DemandSection.WORKLOADS]
+    years = tuple(int(y) for y in range(demand.BASE_YEAR, sc.horizon.end + 1))
     key = (
         names,
-        tuple(tuple(sorted(s.models.items())) for s in shapes),
+        tuple(tuple((y, tuple(sorted(m.items()))) for y, m in s.mixes().items()) for s in shapes),
+        years,
         tuple(point(s.input_tokens) for s in shapes),
         tuple(point(s.output_tokens) for s in shapes),
         tuple((s.ttft_s, s.tpot_s) for s in shapes),
@@ -373,7 +375,8 @@ def _serving_rates(sc: Scenario, names: tuple[str, ...]) -> Mapping[str, np.ndar
 @lru_cache(maxsize=32)
 def _serving_rates_cached(
     names: tuple[str, ...],
-    models: tuple[tuple[tuple[str, float], ...], ...],
+    mixes: tuple[tuple[tuple[int, tuple[tuple[str, float], ...]], ...], ...],
+    years: tuple[int, ...],
     n_in: tuple[float, ...],
     n_out: tuple[float, ...],
     targets: tuple[tuple[float, float], ...],
@@ -383,9 +386,10 @@ def _serving_rates_cached(
     mbu: float,
 ) -> Mapping[str, np.ndarray]:
     """Roofline serving tables, cached across scenarios with the same compute inputs."""
-    rates = compute.serving_tables(
+    rates = compute.serving_tables_by_year(
         [get_accelerator(a) for a in names],
-        [dict(m) for m in models],
+        [{y: dict(m) for y, m in mix} for mix in mixes],
+        years,
         n_in=np.array(n_in),
         n_out=np.array(n_out),
         targets=[LatencyTarget(ttft, tpot, percentile) for ttft, tpot in targets],

@@ -26,6 +26,11 @@ class WorkloadShape(Section):
         default_factory=lambda: {"frontier-moe": 1.0},
         description="Catalog models serving the workload, by share of its tokens.",
     )
+    models_by_year: YearShares | None = Field(
+        None,
+        description="Model mix by year (shares linear in time between the years given, held "
+        "outside them); overrides ``models`` when set (defaults: serving_model_mix.csv).",
+    )
     ttft_s: float = Field(2.0, gt=0, le=60, description="Time-to-first-token target [s].")
     tpot_s: float = Field(0.05, gt=0, le=10, description="Time-per-output-token target [s].")
     peak_to_average: Q("", ge=1, le=10) = Field(
@@ -36,18 +41,25 @@ class WorkloadShape(Section):
     def _check_models(self) -> WorkloadShape:
         from aiinfra.catalogs import get_architecture
 
-        if not self.models or sum(self.models.values()) <= 0:
-            msg = "models needs at least one catalog model with a positive share"
-            raise ValueError(msg)
-        for name, share in self.models.items():
-            try:
-                get_architecture(name)
-            except AiinfraError as exc:
-                raise ValueError(str(exc)) from None
-            if not 0 <= share < float("inf"):
-                msg = f"models: share of {name} must be >= 0, got {share}"
+        mixes = [("models", self.models)]
+        mixes += [(f"models_by_year.{y}", m) for y, m in (self.models_by_year or {}).items()]
+        for where, mix in mixes:
+            if not mix or sum(mix.values()) <= 0:
+                msg = f"{where} needs at least one catalog model with a positive share"
                 raise ValueError(msg)
+            for name, share in mix.items():
+                try:
+                    get_architecture(name)
+                except AiinfraError as exc:
+                    raise ValueError(str(exc)) from None
+                if not 0 <= share < float("inf"):
+                    msg = f"{where}: share of {name} must be >= 0, got {share}"
+                    raise ValueError(msg)
         return self
+
+    def mixes(self) -> dict[int, dict[str, float]]:
+        """Model mix by year ({0: models} when the mix does not change)."""
+        return dict(self.models_by_year) if self.models_by_year else {0: dict(self.models)}
 
 
 # Request shapes (prompt incl. context, output incl. reasoning tokens), assumptions.
@@ -73,11 +85,17 @@ def workload_default(name: str) -> WorkloadShape:
 
     row = next(r for r in read_csv("serving_workloads.csv") if r["workload"] == name)
     models = model_mix(row["models"])
+    by_year = {
+        int(r["year"]): model_mix(r["models"])
+        for r in read_csv("serving_model_mix.csv")
+        if r["workload"] == name
+    }
     n_in, n_out = _SHAPES[name]
     return WorkloadShape(
         input_tokens=n_in,
         output_tokens=n_out,
         models=models,
+        models_by_year=by_year or None,
         ttft_s=float(row["ttft_s"]),
         tpot_s=float(row["tpot_s"]),
         peak_to_average=float(row["peak_to_average"]),
@@ -98,6 +116,8 @@ class ShapesSection(Section):
             if name in _SHAPES and isinstance(given, dict):
                 full = workload_default(name).model_dump()
                 full["models"] = dict(full["models"])
+                if "models" in given:  # a mix given for all years replaces the yearly one
+                    full["models_by_year"] = None
                 full.update(given)
                 out[name] = full
         return out

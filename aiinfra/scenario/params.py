@@ -117,6 +117,7 @@ class WorkloadShapeParams(Protocol):
     input_tokens: np.ndarray
     output_tokens: np.ndarray
     models: Any
+    models_by_year: Any
     ttft_s: Any
     tpot_s: Any
     peak_to_average: np.ndarray

@@ -525,3 +525,35 @@ def test_base_media_is_a_small_share_of_2025_inference():
     media = float(ds.xpus_needed_media.sel(year=2025)[0])
     assert 3e4 < media < 5e5
     assert media < 0.05 * float(ds.xpus_needed_total.sel(year=2025)[0])
+
+
+def test_model_mix_by_year_interpolates_device_seconds():
+    # mix A in 2023, B from 2025: in 2024 half the tokens run on each, so device-seconds
+    # per token are the mean of A's and B's; before 2023 and after 2025 the mix is held
+    accs = [get_accelerator("H100-SXM"), get_accelerator("B200")]
+    kw = {
+        "n_in": np.array([2000.0]),
+        "n_out": np.array([300.0]),
+        "targets": [cp.LatencyTarget(2.0, 0.05, 0.95)],
+        "precision": "fp8",
+        "efficiency": cp.Efficiency(),
+    }
+    a = cp.serving_tables(accs, [{"llama-3.1-8b": 1.0}], **kw)
+    b = cp.serving_tables(accs, [{"deepseek-v3": 1.0}], **kw)
+    mixes = [{2023: {"llama-3.1-8b": 1.0}, 2025: {"deepseek-v3": 1.0}}]
+    by = cp.serving_tables_by_year(accs, mixes, [2022, 2023, 2024, 2025, 2030], **kw)
+    for k in ("prefill_rate", "decode_rate"):
+        inv = 1.0 / by[k][:, :, 0]
+        np.testing.assert_allclose(inv[0], 1.0 / a[k][:, 0], rtol=1e-12)
+        np.testing.assert_allclose(inv[1], 1.0 / a[k][:, 0], rtol=1e-12)
+        np.testing.assert_allclose(inv[2], 0.5 / a[k][:, 0] + 0.5 / b[k][:, 0], rtol=1e-12)
+        np.testing.assert_allclose(inv[4], 1.0 / b[k][:, 0], rtol=1e-12)
+
+
+def test_a_models_override_replaces_the_yearly_mix():
+    from aiinfra.scenario.compute import ShapesSection
+
+    shapes = ShapesSection.model_validate({"chat": {"models": {"deepseek-v3": 1.0}}})
+    assert shapes.chat.models_by_year is None
+    assert shapes.chat.mixes() == {0: {"deepseek-v3": 1.0}}
+    assert shapes.enterprise_api.models_by_year  # defaults keep their yearly mix
