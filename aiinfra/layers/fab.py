@@ -27,6 +27,7 @@ __all__ = [
     "good_dies_per_wafer",
     "gross_dies_per_wafer",
     "hbm_dram_wafers",
+    "in_flight",
     "interposers_per_wafer",
     "wfe_for_capacity",
     "yield_murphy",
@@ -285,7 +286,7 @@ def manufacturing(
     # CoWoS -----------------------------------------------------------------------------
     ipw = tables["interposers_per_wafer"][None, None]
     cowos_per_unit = 1.0 / (ipw * col(p.cowos_yield))
-    cowos_t = shipments * cowos_per_unit
+    cowos_t = in_flight(shipments, col(p.cowos_wip_years)) * cowos_per_unit
     cowos_by_company = contract(cowos_t, tables["company_map"])
     cowos_cap = _annual(cowos_wpm, previous_year(cowos_wpm))
     sup_cowos = cowos_cap / _per_unit(mix, cowos_per_unit)
@@ -386,6 +387,14 @@ def _logic(
     }
 
 
+def in_flight(shipments: np.ndarray, lead_years: Any) -> np.ndarray:
+    """Units whose parts are made in each year when parts are made ``lead_years`` [yr]
+    (0-1) before their package ships: ``(1 - δ)·S_y + δ·S_{y+1}`` (draw, year, type)
+    [units/yr], the year after the last extrapolated at the last growth."""
+    d = np.asarray(lead_years, dtype=float)
+    return (1.0 - d) * shipments + d * next_year(shipments)
+
+
 def _hbm(
     p: FabParams,
     tables: Mapping[str, np.ndarray],
@@ -397,17 +406,21 @@ def _hbm(
 ) -> dict[str, np.ndarray]:
     """HBM stacks [stacks/yr] and bits [bit/yr], DRAM wafers per XPU and in all
     [wafers/yr], DRAM capacity and its HBM share [wafers/yr], XPUs supportable."""
-    stacks_t = shipments * tables["hbm_stacks"][None, None]
-    gb_t = shipments * tables["hbm_gb"][None, None]
-    dies_per_stack = tables["hbm_gb"] / tables["hbm_stacks"] / tables["hbm_die_gb"]
+    # stacks bought ahead of the packages and lost with failed CoWoS assemblies, at their
+    # raw capacity (whole dies per stack: a B200's 180 GB usable are 8 x 24 GB stacks)
+    bought = in_flight(shipments, col(p.hbm_wip_years)) / col(p.cowos_yield)
+    dies_per_stack = np.ceil(tables["hbm_gb"] / tables["hbm_stacks"] / tables["hbm_die_gb"] - 1e-6)
+    raw_gb = tables["hbm_stacks"] * dies_per_stack * tables["hbm_die_gb"]
+    stacks_t = bought * tables["hbm_stacks"][None, None]
+    gb_t = bought * raw_gb[None, None]
     hbm_wafers_per_unit = hbm_dram_wafers(
         tables["hbm_stacks"][None, None],
         dies_per_stack[None, None],
         tables["hbm_die_area_mm2"][None, None],
         die_yield=col(p.hbm_die_yield),
         stack_yield=col(p.hbm_stack_yield),
-    )
-    hbm_wafers = dot_last(shipments, hbm_wafers_per_unit)
+    ) / col(p.cowos_yield)
+    hbm_wafers = dot_last(bought * col(p.cowos_yield), hbm_wafers_per_unit)
     dram_cap = _annual(dram_wpm, previous_year(dram_wpm))
     hbm_share_cap = np.minimum(
         p.hbm_share_2023[:, None] * np.power(1.0 + p.hbm_share_growth[:, None], t),

@@ -187,6 +187,8 @@ class FabParams(Protocol):
     cowos_capacity_scale: np.ndarray
     cowos_capacity_growth: np.ndarray
     cowos_yield: np.ndarray
+    cowos_wip_years: np.ndarray
+    hbm_wip_years: np.ndarray
     fab_lead_years: np.ndarray
     cowos_lead_years: np.ndarray
     hbm_lead_years: np.ndarray

@@ -94,6 +94,18 @@ class FabSection(Section):
         0.25, description="Yearly growth of CoWoS capacity after the data years."
     )
     cowos_yield: Q("", gt=0, le=1) = Field(0.95, description="Interposer/assembly yield.")
+    cowos_wip_years: Q("year", ge=0, le=2) = Field(
+        0.25,
+        description="How long before its package ships a CoWoS wafer is processed: ~6-8 "
+        "weeks of CoWoS assembly, then test, board and rack build (assumption from TSMC "
+        "and ODM cycle times); wafers in a year serve that much of the next year's shipments.",
+    )
+    hbm_wip_years: Q("year", ge=0, le=2) = Field(
+        0.5,
+        description="How long before its package ships an HBM stack is shipped: sold to the "
+        "packaging line and stocked one to two quarters ahead under supply agreements "
+        "(assumption from SK hynix and Micron calls, 2024-25), then CoWoS and system build.",
+    )
     fab_lead_years: Q("year", gt=0, le=10) = Field(
         2.5, description="Years for extra leading-edge logic capacity (fab shell + tools)."
     )

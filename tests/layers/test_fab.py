@@ -97,3 +97,14 @@ def test_euv_shipments_history_then_scenario():
     )
     np.testing.assert_allclose(out[0, :, 0], [44, 48, 50, 50])
     np.testing.assert_allclose(out[0, :, 1], [1, 2, 0, 5])
+
+
+def test_parts_in_flight_lead_their_packages():
+    # shipments 100 then 200: with parts made a quarter ahead, the first year's parts
+    # serve 0.75 x 100 + 0.25 x 200 = 125 packages; the last year extrapolates x2 growth
+    from aiinfra.layers.fab import in_flight
+
+    ship = np.array([[[100.0], [200.0]]])
+    out = in_flight(ship, 0.25)
+    np.testing.assert_allclose(out[0, :, 0], [125.0, 0.75 * 200 + 0.25 * 400])
+    np.testing.assert_allclose(in_flight(ship, 0.0), ship)
