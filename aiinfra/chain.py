@@ -141,6 +141,7 @@ class Chain:
             "firm": list(st.firms),
             "source": ["grid", *st.power_tech["names"]],
             "vintage": st.sim_years,
+            "lab": list(st.labs["names"]),
         }
 
     def dataset(

@@ -75,6 +75,16 @@ register(
     "R&D-compute-to-revenue ratio x LLM revenue + big-tech AI labs' own R&D compute.",
 )
 register(
+    "training_budget_by_lab",
+    "USD/year",
+    ("draw", "year", "lab"),
+    "demand",
+    "Training and R&D compute budget by lab",
+    "Start-ups: a share of revenue plus a share of the capital raised (data/labs.csv, growing "
+    "with the economics layer's external funding); big-tech labs: their share of the "
+    "group-funded path.",
+)
+register(
     "training_h100e_years",
     "1/year",
     DY,
@@ -89,7 +99,15 @@ register(
     DY,
     "demand",
     "Frontier-scale training runs per year",
-    "Final runs the budget pays for: training FLOP / ((1 + R&D multiple) x one run).",
+    "Final runs the budgets pay for: each lab's training FLOP / ((1 + R&D multiple) x one "
+    "run), summed.",
+)
+register(
+    "frontier_runs_by_lab",
+    "1/year",
+    ("draw", "year", "lab"),
+    "demand",
+    "Frontier-scale training runs per year by lab",
 )
 register("images_generated", "1/year", DY, "demand", "Images generated")
 register(

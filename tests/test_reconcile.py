@@ -28,10 +28,12 @@ def test_seven_seed_claims_with_verdicts(result):
     # figure 1 is calibrated into the base scenario; figure 7 drives its data-centre build
     assert by_id["fig1-arr-2030"]["verdict"] == "consistent"
     assert by_id["fig7-dc-ex-china-2028"]["verdict"] == "consistent"
-    # the demand path (orders before the solver) is reported alongside and is never below
-    # what deploys; with the physics-grounded need the seed's 25 M units are out of reach
+    # the demand path (orders before the solver) is reported alongside; the solver ships
+    # more only to replace parts retired early where power binds (economic retirement
+    # re-orders their work), a few per cent of the year's units; with the physics-grounded
+    # need the seed's 25 M units are out of reach
     fig2 = by_id["fig2-xpu-shipments-2027"]
-    assert fig2["model_median_demand_path"] >= fig2["model_median"] * (1 - 1e-9)
+    assert fig2["model_median_demand_path"] >= fig2["model_median"] * 0.95
     assert fig2["verdict"] != "consistent"
 
 

@@ -145,11 +145,12 @@ def test_solver_ten_thousand_draws_fast():
         "order_cut_years": p.fleet.order_cut_years,
         "supply": supply,
     }
-    for _ in range(2):
+    times = []
+    for _ in range(3):  # the best of three: a busy CI worker slows single runs
         t0 = time.perf_counter()
         fleet.stock_flow(**kw)
-        elapsed = time.perf_counter() - t0
-    assert elapsed < 1.0, elapsed
+        times.append(time.perf_counter() - t0)
+    assert min(times) < 1.0, times
 
 
 def test_lp_one_year_fast():

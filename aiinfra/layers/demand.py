@@ -32,8 +32,10 @@ __all__ = [
     "logistic",
     "media_model",
     "price_path",
+    "raised_capital",
     "revenue_model",
     "tokens_model",
+    "training_budget",
     "training_flop",
 ]
 
@@ -231,26 +233,62 @@ H100_BF16_FLOPS = 989e12
 HOURS_PER_YEAR = 365.25 * 24.0
 
 
-def training_budget(t: np.ndarray, revenue_usd: np.ndarray, training: TrainingParams) -> np.ndarray:
-    """Training and R&D compute the labs can pay for, (draw, year) [USD/yr].
+FUNDING_YEARS = (2022, 2023, 2024, 2025)  # capital raised by lab, data/labs.csv
 
-    ``ratio(t) · revenue + big-tech labs``: the R&D-compute-to-revenue ratio
-    closes its gap to the long-run ratio with a half-life (start-ups spend
-    raised capital ahead of revenue), and big-tech AI labs grow on their own
-    capped path. ``t`` is years since 2023; the parameters are anchored in 2024.
+
+def raised_capital(t: np.ndarray, raised: np.ndarray, training: TrainingParams) -> np.ndarray:
+    """Capital each lab raises in each year, (draw, year, lab) [USD/yr].
+
+    ``raised`` (lab, 2022-2025) [USD/yr] where known (earlier years repeat 2022);
+    afterwards the 2025 amount grows on a :func:`capped_growth` path at
+    ``lab_funding_growth`` halving every ``lab_funding_halflife``. ``t`` is years
+    since 2023.
     """
-    ts = t - 1.0
-    r_long = _col(training.rd_compute_to_revenue_long)
-    ratio = r_long + (_col(training.rd_compute_to_revenue_2024) - r_long) * np.exp2(
-        -ts / _col(training.rd_compute_to_revenue_halflife)
+    years = BASE_YEAR + np.asarray(t, dtype=float)
+    idx = np.clip(np.round(years - FUNDING_YEARS[0]).astype(int), 0, len(FUNDING_YEARS) - 1)
+    known = raised.T[idx][None]  # (1, year, lab)
+    after = np.maximum(years - FUNDING_YEARS[-1], 0.0)
+    scale = capped_growth(
+        after,
+        np.ones_like(training.lab_funding_growth),
+        training.lab_funding_growth,
+        training.lab_funding_halflife,
+    )  # (draw, year)
+    last = raised[:, -1][None, None]
+    return np.where((after > 0)[None, :, None], last * scale[..., None], known)
+
+
+def training_budget(
+    t: np.ndarray,
+    revenue_usd: np.ndarray,
+    training: TrainingParams,
+    labs: Mapping[str, Any],
+) -> np.ndarray:
+    """Training and R&D compute budget of each lab, (draw, year, lab) [USD/yr].
+
+    A start-up lab spends ``rd_compute_to_revenue_long`` of its revenue
+    (``revenue_share`` x LLM revenue ``revenue_usd``, (draw, year) [USD/yr]) and
+    ``funding_to_rd_share`` of the capital it raised, spent half in the year raised
+    and half the year after (:func:`raised_capital`); a big-tech lab gets its
+    ``bigtech_share`` of the big-tech R&D path (capped growth from 2024). ``t`` is
+    years since 2023.
+    """
+    raised = raised_capital(t, labs["raised"], training)
+    raised_before = raised_capital(t - 1.0, labs["raised"], training)
+    spent = 0.5 * (raised + raised_before)
+    own = revenue_usd[..., None] * labs["revenue_share"][None, None]
+    startup = (
+        _col(training.rd_compute_to_revenue_long)[..., None] * own
+        + _col(training.funding_to_rd_share)[..., None] * spent
     )
     bigtech = capped_growth(
-        ts,
+        t - 1.0,
         training.bigtech_rd_compute_2024,
         training.bigtech_rd_compute_growth,
         training.bigtech_rd_compute_halflife,
     )
-    return ratio * revenue_usd + bigtech
+    group = bigtech[..., None] * labs["bigtech_share"][None, None]
+    return np.where(labs["startup"][None, None], startup, group)
 
 
 def training_flop(
@@ -260,8 +298,9 @@ def training_flop(
     revenue_usd: np.ndarray,
     mfu: np.ndarray,
     goodput: np.ndarray,
+    labs: Mapping[str, Any],
 ) -> dict[str, np.ndarray]:
-    """Training and R&D compute per year, bought with the labs' budgets.
+    """Training and R&D compute per year, bought with each lab's budget.
 
     Parameters
     ----------
@@ -273,35 +312,43 @@ def training_flop(
         LLM provider revenue [USD/yr].
     mfu, goodput : ndarray, (draw,)
         Training MFU and goodput [1].
+    labs : mapping
+        Lab table (``data/labs.csv``, see :func:`training_budget`).
 
     Returns
     -------
-    dict of ndarray, (draw, year)
-        ``training_budget_usd`` [USD/yr]; ``training_h100e_years`` [H100e-yr/yr]
-        (budget / price per H100e-hour / 8,766 h); ``training_flop`` [FLOP/yr]
-        model FLOP at ``mfu`` and ``goodput``; ``frontier_run_flop`` [FLOP] one
-        frontier run (Epoch AI trend); ``frontier_runs`` [1/yr] the final runs
-        the budget pays for, ``flop / ((1 + other_training_multiple) · run)``.
+    dict of ndarray
+        (draw, year, lab): ``training_budget_by_lab`` [USD/yr] and
+        ``frontier_runs_by_lab`` [1/yr]; (draw, year): their totals
+        ``training_budget_usd`` and ``frontier_runs``, ``training_h100e_years``
+        [H100e-yr/yr] (budget / price per H100e-hour / 8,766 h), ``training_flop``
+        [FLOP/yr] model FLOP at ``mfu`` and ``goodput``, ``frontier_run_flop``
+        [FLOP] one frontier run (Epoch AI trend). A lab's final runs are its FLOP /
+        ((1 + ``other_training_multiple``) x one run): the R&D multiple applies per lab.
     """
-    budget = training_budget(t, revenue_usd, training)
+    by_lab = training_budget(t, revenue_usd, training, labs)
+    budget = sum_last(by_lab)
     price = _col(training.compute_price_2024) * np.power(
         1.0 - _col(training.compute_price_decline), t - 1.0
     )
     hours = budget / price  # H100e-hours per year
-    flop = hours * 3600.0 * H100_BF16_FLOPS * _col(mfu) * _col(goodput)
+    flop_per_usd = 3600.0 * H100_BF16_FLOPS * _col(mfu) * _col(goodput) / price
     per_run = capped_growth(
         t,
         training.frontier_run_flop_2023,
         training.frontier_growth_2023,
         training.frontier_growth_halflife,
     )
-    runs = flop / ((1.0 + _col(training.other_training_multiple)) * per_run)
+    run_cost = (1.0 + _col(training.other_training_multiple)) * per_run  # FLOP per final run
+    runs_by_lab = by_lab * (flop_per_usd / run_cost)[..., None]
     return {
         "training_budget_usd": budget,
+        "training_budget_by_lab": by_lab,
         "training_h100e_years": hours / HOURS_PER_YEAR,
-        "training_flop": flop,
+        "training_flop": budget * flop_per_usd,
         "frontier_run_flop": per_run,
-        "frontier_runs": runs,
+        "frontier_runs": sum_last(runs_by_lab),
+        "frontier_runs_by_lab": runs_by_lab,
     }
 
 

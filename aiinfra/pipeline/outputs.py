@@ -48,7 +48,8 @@ class DemandOut(StageOut):
     ``demand_output_tokens`` [token/yr] (draw, year, workload); ``token_price``
     [USD/Mtok] and ``revenue_usd`` [USD/yr] by workload; ``tokens_total``
     [token/yr], ``arr_usd`` [USD/yr], ``training_flop`` [FLOP/yr],
-    ``frontier_run_flop`` [FLOP], ``frontier_runs`` [runs/yr], ``images_generated``
+    ``frontier_run_flop`` [FLOP], ``frontier_runs`` [runs/yr] (and both by lab,
+    (draw, year, lab)), ``images_generated``
     [1/yr], ``video_seconds_generated`` [s/yr] and ``media_flop`` [FLOP/yr] (draw, year).
     """
 
@@ -62,9 +63,11 @@ class DemandOut(StageOut):
     arr_usd: np.ndarray
     training_flop: np.ndarray
     training_budget_usd: np.ndarray
+    training_budget_by_lab: np.ndarray
     training_h100e_years: np.ndarray
     frontier_run_flop: np.ndarray
     frontier_runs: np.ndarray
+    frontier_runs_by_lab: np.ndarray
     images_generated: np.ndarray
     video_seconds_generated: np.ndarray
     media_flop: np.ndarray

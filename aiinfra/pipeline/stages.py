@@ -53,6 +53,7 @@ def demand_stage(static: Static, p: ScenarioParams) -> DemandOut:
         revenue_usd=d["revenue_total"],
         mfu=p.compute.training_mfu,
         goodput=p.compute.training_goodput,
+        labs=static.labs,
     )
     media = demand.media_model(static.t, p.demand.media)
     return DemandOut(
@@ -66,9 +67,11 @@ def demand_stage(static: Static, p: ScenarioParams) -> DemandOut:
         arr_usd=d["revenue_total"],
         training_flop=tr["training_flop"],
         training_budget_usd=tr["training_budget_usd"],
+        training_budget_by_lab=tr["training_budget_by_lab"],
         training_h100e_years=tr["training_h100e_years"],
         frontier_run_flop=tr["frontier_run_flop"],
         frontier_runs=tr["frontier_runs"],
+        frontier_runs_by_lab=tr["frontier_runs_by_lab"],
         images_generated=media["images"],
         video_seconds_generated=media["video_seconds"],
         media_flop=media["media_flop"],

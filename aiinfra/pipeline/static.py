@@ -126,6 +126,9 @@ class Static:
         Share of the fleet by owner [1].
     rates : mapping or None
         Roofline serving tables (roofline compute model only).
+    labs : mapping
+        ``data/labs.csv``: ``names``, ``startup`` (lab,) bool, ``revenue_share`` and
+        ``bigtech_share`` (lab,) [1], ``raised`` (lab, 2022-2025) capital raised [USD/yr].
     """
 
     scenario: Scenario
@@ -154,6 +157,7 @@ class Static:
     dc_hist: Mapping[str, tuple[np.ndarray, float]]
     owners: np.ndarray
     rates: Mapping[str, np.ndarray] | None
+    labs: Mapping[str, Any]
 
     @property
     def skip(self) -> int:
@@ -213,6 +217,7 @@ def build_static(scenario: Scenario) -> Static:
         dc_hist=_dc_history(sim_years),
         owners=compute.mix_table(sc.power.owners, OWNERS, sim_years),
         rates=_serving_rates(sc, names) if models["compute"] == "roofline" else None,
+        labs=_labs(),
     )
     for value in vars(static).values():
         if isinstance(value, np.ndarray):
@@ -295,6 +300,20 @@ def _market_shares() -> tuple[tuple[str, ...], np.ndarray]:
         shares[economics.POOLS.index(r["pool"]), firms.index(r["company"])] += float(r["share"])
     shares.setflags(write=False)
     return firms, shares
+
+
+def _labs() -> Mapping[str, Any]:
+    rows = read_csv("labs.csv")
+    years = demand.FUNDING_YEARS
+    return _frozen(
+        {
+            "names": tuple(r["lab"] for r in rows),
+            "startup": np.array([r["kind"] == "startup" for r in rows]),
+            "revenue_share": np.array([float(r["revenue_share"]) for r in rows]),
+            "bigtech_share": np.array([float(r["bigtech_share"]) for r in rows]),
+            "raised": np.array([[float(r[f"raised_{y}_usd"]) for y in years] for r in rows]),
+        }
+    )
 
 
 def _power_tech() -> Mapping[str, Any]:

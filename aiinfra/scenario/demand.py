@@ -108,9 +108,13 @@ class RevenueRouteSection(Section):
 class TrainingSection(Section):
     """Training and R&D compute: what the labs' budgets buy, and the runs it makes.
 
-    Budget = ``rd_compute_to_revenue`` x LLM revenue (labs funding R&D from revenue
-    and raised capital) + big-tech AI labs' own R&D compute; it buys H100-equivalent
-    hours at ``compute_price`` falling by ``compute_price_decline`` a year.
+    Each lab of ``aiinfra/data/labs.csv`` has its own budget: a start-up spends
+    ``rd_compute_to_revenue_long`` of its revenue and ``funding_to_rd_share`` of the
+    capital it raises (spent over two years; after 2025 raised capital grows at
+    ``lab_funding_growth``, a rate that halves every ``lab_funding_halflife`` years) on
+    R&D compute; a big-tech lab gets
+    its share of the big-tech R&D path from group cash flow. The budget buys
+    H100-equivalent hours at ``compute_price`` falling by ``compute_price_decline`` a year.
     """
 
     frontier_run_flop_2023: Q("FLOP", gt=0) = Field(
@@ -128,16 +132,28 @@ class TrainingSection(Section):
         "multiple of its final frontier runs (Epoch AI 2025: OpenAI 2024 ~5 bn USD R&D "
         "compute, final runs a tenth of it); sets the runs per year the budget pays for.",
     )
-    rd_compute_to_revenue_2024: Q("", le=10) = Field(
-        1.35,
-        description="Labs' training and R&D compute spend over LLM revenue in 2024 (OpenAI: "
-        "~5 bn USD R&D compute on ~3.7 bn revenue, Epoch AI / The Information 2025).",
-    )
     rd_compute_to_revenue_long: Q("", le=10) = Field(
-        0.35, description="Long-run R&D compute over revenue of a mature lab (assumption)."
+        0.25,
+        description="R&D compute a start-up lab pays out of its revenue (a mature lab's "
+        "share; OpenAI's plans reportedly put R&D compute near a fifth of revenue by 2030, "
+        "The Information 2025).",
     )
-    rd_compute_to_revenue_halflife: Q("year", gt=0) = Field(
-        3.0, description="Years for the R&D-to-revenue ratio to close half its gap."
+    lab_funding_growth: Q("", ge=-0.9, le=5) = Field(
+        0.6,
+        description="Growth in 2026 of the capital start-up labs raise (reported in late "
+        "2025: Microsoft and NVIDIA up to 15 bn USD for Anthropic, Nov 2025; xAI ~15 bn; "
+        "OpenAI in talks for up to ~100 bn, Dec 2025; against ~80 bn raised in 2025), the "
+        "rate halving every ``lab_funding_halflife`` years (assumption).",
+    )
+    lab_funding_halflife: Q("year", gt=0) = Field(
+        2.0, description="Years for the (log) growth of labs' raised capital to halve."
+    )
+    funding_to_rd_share: Q("", ge=0, le=1) = Field(
+        0.47,
+        description="Share of the capital a start-up lab raises that it spends on R&D "
+        "compute (over two years): OpenAI 2024 ~5 bn USD R&D compute (Epoch AI / The "
+        "Information 2025), Anthropic ~2.5 bn and xAI ~3 bn (The Information 2024-25) each "
+        "need ~0.46-0.49 of the capital they raised in 2023-24 beyond revenue.",
     )
     bigtech_rd_compute_2024: Q("USD/year") = Field(
         1.0e10,

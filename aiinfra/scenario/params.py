@@ -86,9 +86,10 @@ class TrainingParams(Protocol):
     frontier_growth_2023: np.ndarray
     frontier_growth_halflife: np.ndarray
     other_training_multiple: np.ndarray
-    rd_compute_to_revenue_2024: np.ndarray
     rd_compute_to_revenue_long: np.ndarray
-    rd_compute_to_revenue_halflife: np.ndarray
+    lab_funding_growth: np.ndarray
+    lab_funding_halflife: np.ndarray
+    funding_to_rd_share: np.ndarray
     bigtech_rd_compute_2024: np.ndarray
     bigtech_rd_compute_growth: np.ndarray
     bigtech_rd_compute_halflife: np.ndarray
