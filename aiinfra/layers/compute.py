@@ -188,19 +188,21 @@ def serving_tables(
         targets on that type (a type that cannot is rated at its best
         configuration under the TPOT target alone, or without targets).
     """
-    n_t, n_w = len(accs), len(models)
-    inv_p = np.zeros((n_t, n_w))
-    inv_d = np.zeros((n_t, n_w))
-    meets = np.ones((n_t, n_w), dtype=bool)
-    for w, (mix, target) in enumerate(zip(models, targets, strict=True)):
-        total = sum(mix.values())
-        for name, share in mix.items():
-            arch = get_architecture(name)
-            r = _rates_meeting(accs, arch, n_in[w], n_out[w], target, precision, efficiency)
-            inv_p[:, w] += share / total / r["prefill_tokens_per_s_per_device"]
-            inv_d[:, w] += share / total / r["decode_tokens_per_s_per_device"]
-            meets[:, w] &= r["meets"]
-    return {"prefill_rate": 1.0 / inv_p, "decode_rate": 1.0 / inv_d, "meets": meets}
+    by_year = serving_tables_by_year(
+        accs,
+        [{0: mix} for mix in models],
+        [0],
+        n_in=n_in,
+        n_out=n_out,
+        targets=targets,
+        precision=precision,
+        efficiency=efficiency,
+    )
+    return {
+        "prefill_rate": by_year["prefill_rate"][0],
+        "decode_rate": by_year["decode_rate"][0],
+        "meets": by_year["meets"],
+    }
 
 
 def serving_tables_by_year(
