@@ -408,7 +408,8 @@ def _hbm(
     [wafers/yr], DRAM capacity and its HBM share [wafers/yr], XPUs supportable."""
     # stacks bought ahead of the packages and lost with failed CoWoS assemblies, at their
     # raw capacity (whole dies per stack: a B200's 180 GB usable are 8 x 24 GB stacks)
-    bought = in_flight(shipments, col(p.hbm_wip_years)) / col(p.cowos_yield)
+    ahead = in_flight(shipments, col(p.hbm_wip_years))  # packages the year's stacks serve
+    bought = ahead / col(p.cowos_yield)
     dies_per_stack = np.ceil(tables["hbm_gb"] / tables["hbm_stacks"] / tables["hbm_die_gb"] - 1e-6)
     raw_gb = tables["hbm_stacks"] * dies_per_stack * tables["hbm_die_gb"]
     stacks_t = bought * tables["hbm_stacks"][None, None]
@@ -420,7 +421,7 @@ def _hbm(
         die_yield=col(p.hbm_die_yield),
         stack_yield=col(p.hbm_stack_yield),
     ) / col(p.cowos_yield)
-    hbm_wafers = dot_last(bought * col(p.cowos_yield), hbm_wafers_per_unit)
+    hbm_wafers = dot_last(ahead, hbm_wafers_per_unit)  # per unit includes the assembly loss
     dram_cap = _annual(dram_wpm, previous_year(dram_wpm))
     hbm_share_cap = np.minimum(
         p.hbm_share_2023[:, None] * np.power(1.0 + p.hbm_share_growth[:, None], t),
