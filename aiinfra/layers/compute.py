@@ -420,10 +420,10 @@ def requirements(
     computed_in = input_tokens * (1.0 - p.prefix_cache_hit[:, None, None])
     peak = peak_to_average[:, None, :]  # capacity is sized for each workload's peak
     if rates is not None:
-        rates = per_year_rates(rates, len(t))
-        inv = (1.0 / rates["prefill_rate"], 1.0 / rates["decode_rate"])
+        inv = seconds_per_token(rates, len(t))
         n_inf = device_seconds(computed_in * peak, output_tokens * peak, *inv)
     else:
+        inv = None
         per_tok = 1.0 / (p.fixed_tokens_per_s[:, None, None, None] * h100e[None, None, :, None])
         n_inf = dot_last(((computed_in + output_tokens) * peak)[:, :, None, :], per_tok)
     n_inf = n_inf / available[..., None] + (p.warm_h100e[:, None, None] / h100e)[:, :, :]
@@ -443,7 +443,7 @@ def requirements(
     by_use, media_units = _split_uses(total, w, n_all, (n_inf, n_train, n_other, n_ahead, n_media))
     tok = (computed_in * peak, output_tokens * peak)
     cw = w / available[..., None] / n_all * total[..., None]
-    by_w = _by_workload(tok, rates, cw, by_use[..., 0] - media_units)
+    by_w = _by_workload(tok, inv, cw, by_use[..., 0] - media_units)
     by_type = total[..., None] * mix[None]
     h100e_total = dot_last(by_type, h100e[None, None])
     return {
@@ -463,13 +463,16 @@ def requirements(
     }
 
 
-def per_year_rates(rates: Mapping[str, np.ndarray], n_year: int) -> dict[str, np.ndarray]:
-    """Serving rates with a leading year axis: (type, workload) tables repeat each year."""
-    out = dict(rates)
+def seconds_per_token(
+    rates: Mapping[str, np.ndarray], n_year: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Device-seconds per prompt and per output token, (year, type, workload) [s], from
+    serving rates with or without a year axis ((type, workload) tables repeat each year)."""
+    out = []
     for k in ("prefill_rate", "decode_rate"):
         r = np.asarray(rates[k], dtype=float)
-        out[k] = np.broadcast_to(r, (n_year, *r.shape)) if r.ndim == 2 else r
-    return out
+        out.append(1.0 / (np.broadcast_to(r, (n_year, *r.shape)) if r.ndim == 2 else r))
+    return out[0], out[1]
 
 
 def _split_uses(
@@ -486,18 +489,19 @@ def _split_uses(
 
 def _by_workload(
     tokens: tuple[np.ndarray, np.ndarray],
-    rates: Mapping[str, np.ndarray] | None,
+    inv: tuple[np.ndarray, np.ndarray] | None,
     cw: np.ndarray,
     units: np.ndarray,
 ) -> np.ndarray:
     """Token-inference ``units`` (draw, year) split by workload (draw, year, workload) in
-    proportion to computed prefill and output ``tokens`` at peak over the rates,
-    weighted by ``cw`` (draw, year, type); by token counts for the fixed-throughput model."""
-    if rates is None:
+    proportion to computed prefill and output ``tokens`` at peak times the device-seconds
+    per token ``inv`` (year, type, workload), weighted by ``cw`` (draw, year, type); by
+    token counts for the fixed-throughput model (``inv`` None)."""
+    if inv is None:
         by_w = tokens[0] + tokens[1]
     else:
-        by_w = tokens[0] * per_year_contract(cw, 1.0 / rates["prefill_rate"])
-        by_w = by_w + tokens[1] * per_year_contract(cw, 1.0 / rates["decode_rate"])
+        by_w = tokens[0] * per_year_contract(cw, inv[0])
+        by_w = by_w + tokens[1] * per_year_contract(cw, inv[1])
     return by_w / np.maximum(by_w.sum(axis=-1, keepdims=True), 1e-300) * units[..., None]
 
 
