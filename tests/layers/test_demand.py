@@ -105,8 +105,8 @@ LABS = {
     "startup": np.array([True, False]),
     "revenue_share": np.array([0.8, 0.2]),
     "bigtech_share": np.array([0.0, 1.0]),
-    # capital raised 2022-2025 [USD/yr]
-    "raised": np.array([[0.0, 2e9, 4e9, 8e9], [0.0, 0.0, 0.0, 0.0]]),
+    # capital raised 2022-2026 [USD/yr]
+    "raised": np.array([[0.0, 2e9, 4e9, 8e9, 1e10], [0.0, 0.0, 0.0, 0.0, 0.0]]),
 }
 
 
@@ -118,7 +118,7 @@ def _training(**over):
         "other_training_multiple": one(9),
         "rd_compute_to_revenue_long": one(0.25),
         "funding_to_rd_share": one(0.5),
-        "lab_funding_growth": one(1.0),  # x2 a year after 2025 ...
+        "lab_funding_growth": one(1.0),  # x2 a year after 2026 ...
         "lab_funding_halflife": one(1e9),  # ... for ever
         "bigtech_rd_compute_2024": one(1e10),
         "bigtech_rd_compute_growth": one(0.0),
@@ -151,9 +151,10 @@ def test_training_flop_hand_computed():
 
 
 def test_raised_capital_grows_after_the_data():
-    # 8e9 in 2025, then x2 a year: 1.6e10 in 2026 (t=3); 2023 (t=0) from the table
-    out = dm.raised_capital(np.array([0.0, 3.0]), LABS["raised"], _training())
-    np.testing.assert_allclose(out[0, :, 0], [2e9, 1.6e10])
+    # 1e10 in 2026 (t=3, the table's last year), then x2 a year: 2e10 in 2027, 4e10 in
+    # 2028; 2023 (t=0) from the table
+    out = dm.raised_capital(np.array([0.0, 3.0, 4.0, 5.0]), LABS["raised"], _training())
+    np.testing.assert_allclose(out[0, :, 0], [2e9, 1e10, 2e10, 4e10])
     assert np.all(out[..., 1] == 0.0)
 
 
