@@ -9,7 +9,7 @@ bottleneck solver, which ships only what every layer can support.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -24,6 +24,8 @@ from aiinfra.pipeline.stages import (
     fab_stage,
     finance_room,
     financeable_units,
+    financed_plan_mw,
+    financed_share,
     fleet_stage,
     network_stage,
     power_stage,
@@ -119,9 +121,18 @@ def run_pipeline(static: Static, p: ScenarioParams, *, lp: bool = False) -> Pipe
     plan = supply_side(static, p, c)
     plan_capex = side_capex(static, p, plan)
     limit = economics.financing_limit_usd(static.sim_years, d.arr_usd, p.economics)
-    finance = financeable_units(plan, plan_capex, limit)
-    supply = supply_for_solver(static, p, plan, finance)
-    plan_mw = plan.power.facility_power_w / 1e6
+    # halls (and their power) that the money cannot fill with chips are not started
+    share = financed_share(plan_capex, limit)
+    plan_mw = financed_plan_mw(plan.power.facility_power_w / 1e6, share, static.last_history)
+    financed = replace(
+        plan,
+        power=power_stage(
+            static, p, plan.fleet.installed_base, plan.network, c.xpus_needed_by_use, plan_mw
+        ),
+    )
+    fin_capex = side_capex(static, p, financed)
+    finance = financeable_units(financed, fin_capex, limit)
+    supply = supply_for_solver(static, p, financed, finance)
     solved = supply_side(static, p, c, supply=supply, plan_mw=plan_mw, lp=lp)
     econ = economics_stage(static, p, solved, d.arr_usd, c.rate_per_device)
     internals = None
@@ -137,7 +148,7 @@ def run_pipeline(static: Static, p: ScenarioParams, *, lp: bool = False) -> Pipe
             extra=solved.fleet.extra,
             deployments=solved.fleet.deployments,
             mix=static.mix,
-            finance=finance_room(plan, plan_capex, limit),
+            finance=finance_room(financed, fin_capex, limit),
             asp_usd=static.tables["asp_usd"],
         )
     return PipelineResult(d, c, plan, solved, econ, internals)

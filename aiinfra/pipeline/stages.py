@@ -36,6 +36,8 @@ __all__ = [
     "fab_stage",
     "finance_room",
     "financeable_units",
+    "financed_plan_mw",
+    "financed_share",
     "fleet_stage",
     "network_stage",
     "power_stage",
@@ -384,17 +386,30 @@ def power_stage(
     )
 
 
+def financed_share(items: np.ndarray, limit_usd: np.ndarray) -> np.ndarray:
+    """Share of the demand path's capex the financing limit pays for, (draw, year) [1].
+
+    ``items`` (draw, year, item) [USD/yr] (:func:`side_capex`), ``limit_usd`` (draw,
+    year) [USD/yr]: ``min(1, limit / total capex)``. Operators short of money cut new
+    halls, their power and the chips to fill them in the same proportion (nobody builds
+    a hall that cannot be filled).
+    """
+    total = sum_last(items)
+    return np.clip(limit_usd / np.maximum(total, 1e-300), 0.0, 1.0)
+
+
 def finance_room(
     plan: SupplySide, items: np.ndarray, limit_usd: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """What the financing limit leaves for XPUs and what one XPU costs, (draw, year).
 
-    ``items`` (draw, year, item) [USD/yr] is the demand path's capex
+    ``items`` (draw, year, item) [USD/yr] is the capex of ``plan``
     (:func:`side_capex`), ``limit_usd`` (draw, year) [USD/yr] the financing limit.
     Building and powering sites (:data:`~aiinfra.layers.economics.FIXED_ITEMS`) is
-    committed by the data-centre plan; every other capex item scales with the year's
-    shipments in the deployment mix. Returns ``limit - fixed`` (>= 0) [USD/yr] and the
-    demand path's capex per shipped XPU [USD/unit].
+    committed by the data-centre plan (cut to what can be financed beforehand:
+    :func:`financed_plan_mw`); every other capex item scales with the year's shipments
+    in the deployment mix. Returns ``limit - fixed`` (>= 0) [USD/yr] and the capex per
+    shipped XPU [USD/unit].
     """
     fixed_idx = [economics.CAPEX_ITEMS.index(k) for k in economics.FIXED_ITEMS]
     fixed = items[..., fixed_idx].sum(axis=-1)
@@ -407,6 +422,22 @@ def financeable_units(plan: SupplySide, items: np.ndarray, limit_usd: np.ndarray
     :func:`finance_room`)."""
     room, per_unit = finance_room(plan, items, limit_usd)
     return np.where(per_unit > 0, room / np.maximum(per_unit, 1e-300), np.inf)
+
+
+def financed_plan_mw(plan_mw: np.ndarray, share: np.ndarray, last: int) -> np.ndarray:
+    """Facility power developers plan for when money is short, (draw, year) [MW].
+
+    ``plan_mw`` (draw, year) [MW] is the demand path's plan, ``share`` (draw, year) [1]
+    the :func:`financed_share`; after the last history year ``last`` (index) each year's
+    planned growth is cut to its financed share (declines pass unchanged).
+    """
+    out = np.array(plan_mw, dtype=float, copy=True)
+    if last + 1 >= out.shape[1]:
+        return out
+    step = np.diff(out[:, last:], axis=1)
+    step = np.where(step > 0, step * share[:, last + 1 :], step)
+    out[:, last + 1 :] = out[:, last : last + 1] + np.cumsum(step, axis=1)
+    return out
 
 
 def supply_for_solver(

@@ -16,6 +16,8 @@ from aiinfra.pipeline.stages import (
     economics_stage,
     fab_stage,
     financeable_units,
+    financed_plan_mw,
+    financed_share,
     fleet_stage,
     network_stage,
     power_stage,
@@ -214,3 +216,29 @@ def test_solved_capex_never_exceeds_the_financing_limit(static):
     k = ks[0]
     cap, lim = ds.capex_total_usd.values[0, k], ds.financing_limit_usd.values[0, k]
     assert cap == pytest.approx(lim, rel=1e-9)
+
+
+def test_financed_plan_cuts_each_years_growth_to_its_share():
+    # history to index 1; after it the plan grows 20 and 40 MW, then falls 10 MW: financed
+    # at 0.5 and 0.25 the growth is 10 and 10 MW; the decline passes as it is
+    plan = np.array([[5.0, 10.0, 30.0, 70.0, 60.0]])
+    share = np.array([[1.0, 1.0, 0.5, 0.25, 0.1]])
+    got = financed_plan_mw(plan, share, last=1)
+    np.testing.assert_allclose(got, [[5.0, 10.0, 20.0, 30.0, 20.0]])
+    # fully financed: unchanged; the share is limit / capex capped at 1
+    np.testing.assert_array_equal(financed_plan_mw(plan, np.ones_like(share), 1), plan)
+    items = np.array([[[1.0, 3.0], [2.0, 2.0]]])
+    np.testing.assert_allclose(financed_share(items, np.array([[2.0, 8.0]])), [[0.5, 1.0]])
+
+
+def test_halls_without_money_for_chips_are_not_started():
+    # a tight financing limit cuts new data-centre starts as well as chips: the solved
+    # path builds fewer halls than the plan when finance binds, never more
+    tight = {"economics.cash_flow_2025": 2e11, "economics.external_funding_2025": 5e10}
+    ds = aiinfra.run("base", overrides=tight)
+    free = aiinfra.run("base")
+    late = ds.year.values >= 2027
+    cut = ds.dc_capacity_mw.sum("region")[0].values[late]
+    full = free.dc_capacity_mw.sum("region")[0].values[late]
+    assert np.all(cut <= full + 1e-6)
+    assert cut[-1] < 0.95 * full[-1]
