@@ -158,12 +158,17 @@ DEFAULT_CLUSTERS: dict[int, dict[str, float]] = {
     2025: {"1000": 0.25, "10000": 0.35, "100000": 0.35, "1000000": 0.05},
     2028: {"1000": 0.15, "10000": 0.25, "100000": 0.4, "1000000": 0.2},
 }
+# Switches with 1.6T ports count as 102.4T: Broadcom Tomahawk 6 (64 x 1.6T, volume from
+# 2026) and NVIDIA's Quantum-X800 (144 x 800G in 72 twin-port 1.6T OSFP cages), shipped
+# with GB300 NVL72 from H2 2025 (NVIDIA) -- about a third of 2026's new back-end ports
+# (assumption from those launches; TrendForce/LightCounting expect ~10 M 1.6T modules in
+# 2026).
 DEFAULT_SWITCHES: dict[int, dict[str, float]] = {
     2023: {"25.6T": 0.7, "51.2T": 0.3},
     2025: {"25.6T": 0.15, "51.2T": 0.85},
-    2026: {"51.2T": 0.85, "102.4T": 0.15},
-    2027: {"51.2T": 0.6, "102.4T": 0.4},
-    2028: {"51.2T": 0.3, "102.4T": 0.7},
+    2026: {"51.2T": 0.65, "102.4T": 0.35},
+    2027: {"51.2T": 0.4, "102.4T": 0.6},
+    2028: {"51.2T": 0.2, "102.4T": 0.8},
     2030: {"102.4T": 0.7, "204.8T": 0.3},
     2032: {"102.4T": 0.3, "204.8T": 0.7},
 }
