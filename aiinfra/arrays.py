@@ -54,7 +54,19 @@ def contract(x: np.ndarray, m: np.ndarray) -> np.ndarray:
 
 
 def per_year_contract(x: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """(draw, year, t) x (year, t, k) -> (draw, year, k), summed over t in fixed order."""
+    """(draw, year, t) x (year, t, k) -> (draw, year, k), summed over t in fixed order.
+
+    ``np.einsum`` without path optimisation: each output element is one strided
+    multiply-accumulate over t in index order, the same bits as adding the non-zero terms
+    one by one, whatever the number or layout of the rows (tested); about twice as fast
+    as that loop with its two transposes.
+    """
+    if table.shape[-1] == 1:  # a contiguous dot product: einsum would unroll it
+        return _per_year_loop(x, table)
+    return np.einsum("dyt,ytk->dyk", x, table, optimize=False)
+
+
+def _per_year_loop(x: np.ndarray, table: np.ndarray) -> np.ndarray:
     draws, years, _ = x.shape
     used = np.any(table != 0, axis=0)  # (t, k)
     xt = _rows_first(x).reshape(x.shape[-1], draws, years)  # (t, draw, year)
