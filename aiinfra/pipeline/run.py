@@ -124,13 +124,16 @@ def run_pipeline(static: Static, p: ScenarioParams, *, lp: bool = False) -> Pipe
     # halls (and their power) that the money cannot fill with chips are not started
     share = financed_share(plan_capex, limit)
     plan_mw = financed_plan_mw(plan.power.facility_power_w / 1e6, share, static.last_history)
-    financed = replace(
-        plan,
-        power=power_stage(
-            static, p, plan.fleet.installed_base, plan.network, c.xpus_needed_by_use, plan_mw
-        ),
-    )
-    fin_capex = side_capex(static, p, financed)
+    if np.all(share >= 1.0):  # the money covers the plan: nothing to cut
+        financed, fin_capex = plan, plan_capex
+    else:
+        financed = replace(
+            plan,
+            power=power_stage(
+                static, p, plan.fleet.installed_base, plan.network, c.xpus_needed_by_use, plan_mw
+            ),
+        )
+        fin_capex = side_capex(static, p, financed)
     finance = financeable_units(financed, fin_capex, limit)
     supply = supply_for_solver(static, p, financed, finance)
     solved = supply_side(static, p, c, supply=supply, plan_mw=plan_mw, lp=lp)

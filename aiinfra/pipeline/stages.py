@@ -434,9 +434,9 @@ def financed_plan_mw(plan_mw: np.ndarray, share: np.ndarray, last: int) -> np.nd
     out = np.array(plan_mw, dtype=float, copy=True)
     if last + 1 >= out.shape[1]:
         return out
-    step = np.diff(out[:, last:], axis=1)
-    step = np.where(step > 0, step * share[:, last + 1 :], step)
-    out[:, last + 1 :] = out[:, last : last + 1] + np.cumsum(step, axis=1)
+    growth = np.maximum(np.diff(out[:, last:], axis=1), 0.0)
+    # what is not started accumulates; fully financed years leave the plan's own bits
+    out[:, last + 1 :] -= np.cumsum(growth * (1.0 - share[:, last + 1 :]), axis=1)
     return out
 
 
