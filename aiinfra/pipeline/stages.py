@@ -390,9 +390,10 @@ def financed_share(items: np.ndarray, limit_usd: np.ndarray) -> np.ndarray:
     """Share of the demand path's capex the financing limit pays for, (draw, year) [1].
 
     ``items`` (draw, year, item) [USD/yr] (:func:`side_capex`), ``limit_usd`` (draw,
-    year) [USD/yr]: ``min(1, limit / total capex)``. Operators short of money cut new
-    halls, their power and the chips to fill them in the same proportion (nobody builds
-    a hall that cannot be filled).
+    year) [USD/yr]: ``min(1, limit / total capex)``. Operators short of money start only
+    this share of the year's planned new halls and their power (nobody builds a hall that
+    cannot be filled); the chips then get what those financed sites leave
+    (:func:`finance_room`).
     """
     total = sum_last(items)
     return np.clip(limit_usd / np.maximum(total, 1e-300), 0.0, 1.0)
