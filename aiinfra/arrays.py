@@ -61,7 +61,7 @@ def per_year_contract(x: np.ndarray, table: np.ndarray) -> np.ndarray:
     one by one, whatever the number or layout of the rows (tested); about twice as fast
     as that loop with its two transposes.
     """
-    if table.shape[-1] == 1:  # a contiguous dot product: einsum would unroll it
+    if table.shape[-1] == 1:  # einsum's contiguous dot kernel: bits depend on the layout
         return _per_year_loop(x, table)
     return np.einsum("dyt,ytk->dyk", x, table, optimize=False)
 

@@ -32,7 +32,7 @@ def test_back_cast_at_first_growth_and_extrapolate_at_last():
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.integers(2, 300), st.integers(1, 13), st.integers(1, 40), st.integers(2, 7))
+@given(st.integers(2, 300), st.integers(1, 13), st.integers(1, 40), st.integers(1, 7))
 def test_per_year_contract_bits_do_not_depend_on_rows_or_layout(draws, years, t, k):
     # Monte Carlo chunks and workers must give the same bits: each row of the einsum is
     # the loop's sum in index order, for any number of rows, offset and memory layout
