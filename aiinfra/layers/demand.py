@@ -7,7 +7,8 @@ are ``(draw, year)`` or ``(draw, year, workload)``.
 Two sub-models produce the same outputs:
 
 ``tokens``
-    T_w(y) = users_w(y) · tokens_per_user_day_w(y) · 365, revenue
+    T_w(y) = users_w(y) · tokens_per_user_day_w(y) · 365 (intensity times an
+    agentic adoption step, :func:`adoption_step`), revenue
     R_w(y) = T_w(y) · price_w(y) / 1e6.
 ``revenue``
     R(y) from an ARR path, T(y) = R(y) / price(y) · 1e6, split over
@@ -28,6 +29,7 @@ from aiinfra.scenario.params import DemandParams, MediaParams, TrainingParams
 __all__ = [
     "BASE_YEAR",
     "DAYS_PER_YEAR",
+    "adoption_step",
     "capped_growth",
     "logistic",
     "media_model",
@@ -129,11 +131,26 @@ def price_path(
     return capped_growth(t, price0, -np.asarray(decline, dtype=float), halflife)
 
 
+def adoption_step(
+    t: np.ndarray, uplift: np.ndarray, midpoint: np.ndarray, width: np.ndarray
+) -> np.ndarray:
+    """Multiple of a level once a new use is adopted, (draw, year) [1].
+
+    ``1 + (uplift - 1) / (1 + exp(-(year - midpoint) / width))`` with ``year =``
+    :data:`BASE_YEAR` ``+ t`` [calendar yr]; ``uplift`` (draw,) [1], ``midpoint`` (draw,)
+    [calendar yr], ``width`` (draw,) [yr]. Exactly 1 where ``uplift`` is 1.
+    """
+    z = (BASE_YEAR + np.asarray(t, dtype=float) - _col(midpoint)) / _col(width)
+    with np.errstate(over="ignore"):
+        share = 1.0 / (1.0 + np.exp(-z))
+    return 1.0 + (_col(uplift) - 1.0) * share
+
+
 def _workload_arrays(t: np.ndarray, w: Any) -> dict[str, np.ndarray]:
     users = logistic(t, w.users_2023, w.users_cap, w.users_growth)
     intensity = capped_growth(
         t, w.tokens_per_user_day_2023, w.intensity_growth, w.intensity_growth_halflife
-    )
+    ) * adoption_step(t, w.agentic_uplift, w.agentic_midpoint, w.agentic_width)
     tokens = users * intensity * DAYS_PER_YEAR
     price = price_path(t, w.price_2023, w.price_decline, w.price_decline_halflife)
     share_in = np.broadcast_to(_col(w.input_share), tokens.shape)

@@ -134,11 +134,16 @@ class ShapesSection(Section):
 
 # Deployment mix of new shipments by type after the history years (2023-2025 come from
 # data/shipments_history.csv). Assumption: NVIDIA roadmap (GB300 2025-26, Rubin from H2
-# 2026), Hopper sales continuing into 2026, Google TPU v6e alongside v7 (Ironwood GA Q4
-# 2025), AWS Trainium2 -> 3, Huawei Ascend (~0.7 M in 2025, Bloomberg), other custom
-# ASICs (Meta, Microsoft, OpenAI-Broadcom). From 2028 each line moves to its next
-# generations (Rubin Ultra, Feynman, MI450X, TPU v8 announced; later parts follow the
-# roadmap trend of data/accelerators.csv), so the mix does not freeze at Rubin.
+# 2026, Blackwell Ultra still shipping in H1 2027), Hopper sales continuing into 2026,
+# Google TPU v6e alongside v7 (Ironwood GA Q4 2025), AWS Trainium2 -> 3, Huawei Ascend
+# (~0.7 M in 2025, Bloomberg; 910C -> 950 in 2026 -> 960 in Q4 2027, Huawei Connect 2025),
+# other custom ASICs (Meta, Microsoft, OpenAI-Broadcom). Each vendor line hands over to
+# its next generation over about two years, as a product ramp does: no line's volume
+# vanishes in one year. From 2028 each line moves to its next generations (Rubin Ultra,
+# Feynman, MI450X, TPU v8 announced; later parts follow the roadmap trend of
+# data/accelerators.csv), so the mix does not freeze at Rubin; China's line stays on the
+# Ascend 960 class (SMIC nodes: China trails in process technology "for a relatively long
+# time", Huawei 2025).
 DEFAULT_MIX: dict[int, dict[str, float]] = {
     2026: {
         "GB300": 0.26,
@@ -150,54 +155,65 @@ DEFAULT_MIX: dict[int, dict[str, float]] = {
         "TPU-v7": 0.14,
         "Trainium2": 0.05,
         "Trainium3": 0.07,
-        "Ascend-910C": 0.07,
+        "Ascend-910C": 0.05,
+        "Ascend-950": 0.02,
         "custom-ASIC": 0.13,
     },
     2027: {
-        "Rubin": 0.38,
-        "GB300": 0.1,
-        "MI355X": 0.06,
-        "TPU-v7": 0.2,
-        "Trainium3": 0.12,
-        "custom-ASIC": 0.14,
+        "Rubin": 0.32,
+        "GB300": 0.13,
+        "MI355X": 0.05,
+        "TPU-v6e": 0.03,
+        "TPU-v7": 0.18,
+        "Trainium2": 0.02,
+        "Trainium3": 0.1,
+        "Ascend-910C": 0.01,
+        "Ascend-950": 0.05,
+        "Ascend-960": 0.01,
+        "custom-ASIC": 0.1,
     },
     2028: {
-        "Rubin": 0.4,
+        "Rubin": 0.38,
         "Rubin-Ultra": 0.08,
         "GB300": 0.03,
         "MI450X": 0.06,
         "TPU-v7": 0.12,
         "TPU-v8": 0.08,
-        "Trainium3": 0.12,
-        "custom-ASIC": 0.11,
+        "Trainium3": 0.11,
+        "Ascend-950": 0.02,
+        "Ascend-960": 0.04,
+        "custom-ASIC": 0.08,
     },
     2030: {
         "Rubin": 0.1,
         "Rubin-Ultra": 0.1,
-        "Feynman": 0.2,
+        "Feynman": 0.19,
         "NVIDIA-2030": 0.1,
         "AMD-2030": 0.06,
         "TPU-v8": 0.1,
         "TPU-2030": 0.1,
-        "Trainium-2030": 0.1,
-        "ASIC-2030": 0.14,
+        "Trainium-2030": 0.09,
+        "Ascend-960": 0.05,
+        "ASIC-2030": 0.11,
     },
     2032: {
-        "NVIDIA-2030": 0.35,
+        "NVIDIA-2030": 0.34,
         "NVIDIA-2032": 0.2,
         "AMD-2030": 0.06,
         "TPU-2030": 0.12,
         "TPU-2032": 0.08,
-        "Trainium-2030": 0.07,
-        "ASIC-2030": 0.12,
+        "Trainium-2030": 0.06,
+        "Ascend-960": 0.04,
+        "ASIC-2030": 0.1,
     },
     2034: {
-        "NVIDIA-2032": 0.35,
+        "NVIDIA-2032": 0.34,
         "NVIDIA-2034": 0.2,
         "AMD-2030": 0.06,
         "TPU-2032": 0.2,
-        "Trainium-2030": 0.07,
-        "ASIC-2030": 0.12,
+        "Trainium-2030": 0.06,
+        "Ascend-960": 0.04,
+        "ASIC-2030": 0.1,
     },
 }
 

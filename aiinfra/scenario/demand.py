@@ -46,7 +46,10 @@ class WorkloadSection(Section):
     Users follow a logistic curve from ``users_2023`` towards ``users_cap``;
     tokens per user per day grow at ``intensity_growth`` per year, a rate that
     halves every ``intensity_growth_halflife`` years (a smoothly capped
-    exponential). Effective revenue per million tokens falls by
+    exponential), times an adoption step for agentic use: ``1 + (agentic_uplift - 1) ·
+    S(year)``, S a logistic in calendar years centred on ``agentic_midpoint`` with scale
+    ``agentic_width`` (agents that run tools for minutes to hours multiply the tokens a
+    user causes a day; default 1, no step). Effective revenue per million tokens falls by
     ``price_decline`` per year, a rate that halves every
     ``price_decline_halflife`` years (prices approach a cost floor).
     """
@@ -62,6 +65,18 @@ class WorkloadSection(Section):
     )
     intensity_growth_halflife: Q("year", gt=0) = Field(
         8.0, description="Years for the intensity growth rate to halve."
+    )
+    agentic_uplift: Q("", ge=1, le=100) = Field(
+        1.0,
+        description="Multiple of tokens per user per day once agentic use is adopted "
+        "(1 = no step).",
+    )
+    agentic_midpoint: Q("year", ge=2023, le=2100) = Field(
+        2026.0, description="Calendar year at which half the agentic uplift is reached."
+    )
+    agentic_width: Q("year", gt=0, le=20) = Field(
+        0.5,
+        description="Logistic scale of the agentic step [yr]; 10 % to 90 % of it takes 4.4 widths.",
     )
     input_share: Q("", le=1) = Field(description="Share of tokens that are input (prefill).")
     price_2023: Q("USD/Mtok") = Field(

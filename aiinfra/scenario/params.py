@@ -47,6 +47,9 @@ class WorkloadParams(Protocol):
     tokens_per_user_day_2023: np.ndarray
     intensity_growth: np.ndarray
     intensity_growth_halflife: np.ndarray
+    agentic_uplift: np.ndarray
+    agentic_midpoint: np.ndarray
+    agentic_width: np.ndarray
     input_share: np.ndarray
     price_2023: np.ndarray
     price_decline: np.ndarray

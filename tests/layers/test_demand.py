@@ -49,6 +49,9 @@ def _workload(**kw):
         "tokens_per_user_day_2023": one(1000),
         "intensity_growth": one(0),
         "intensity_growth_halflife": one(5),
+        "agentic_uplift": one(1),
+        "agentic_midpoint": one(2026),
+        "agentic_width": one(0.5),
         "input_share": one(0.75),
         "price_2023": one(2),
         "price_decline": one(0),
@@ -87,6 +90,31 @@ def test_tokens_model_hand_computed():
     # b: 50 users at 4 USD/Mtok -> same revenue as a, half the tokens
     assert out["revenue_total"][0, 0] == pytest.approx(2 * 73.05)
     assert out["tokens_total"][0, 0] == pytest.approx(1.5 * 36_525_000)
+
+
+def test_adoption_step_hand_values():
+    # uplift 3, midpoint 2025 (t = 2), width ln 3: at 2025 half of the +2 -> 2.0; one width
+    # later the logistic is 3/4 -> 1 + 2 * 0.75 = 2.5; a year before the midpoint 1/4 -> 1.5
+    out = dm.adoption_step(T, one(3), one(2025), one(1 / np.log(3)))
+    assert out[0, 2] == pytest.approx(2.0)
+    assert out[0, 3] == pytest.approx(2.5)
+    assert out[0, 1] == pytest.approx(1.5)
+    assert np.all(np.diff(out[0]) > 0)
+    # no uplift is exactly 1 (the default leaves every other workload bit-identical)
+    assert np.all(dm.adoption_step(T, one(1), one(2025), one(0.3)) == 1.0)
+
+
+def test_agentic_step_multiplies_tokens_not_users():
+    ns, names = _demand()
+    base = dm.tokens_model(T, ns, names)
+    ns_up, _ = _demand(agentic_uplift=4, agentic_midpoint=2024, agentic_width=1e-3)
+    up = dm.tokens_model(T, ns_up, names)
+    # 2023 before the step, 2025 on: x4 tokens and revenue for workload a, b unchanged
+    assert up["tokens"][0, 0, 0] == pytest.approx(base["tokens"][0, 0, 0])
+    assert up["tokens"][0, 2:, 0] == pytest.approx(4 * base["tokens"][0, 2:, 0])
+    assert up["revenue"][0, 2:, 0] == pytest.approx(4 * base["revenue"][0, 2:, 0])
+    assert np.array_equal(up["users"], base["users"])
+    assert np.array_equal(up["tokens"][..., 1], base["tokens"][..., 1])
 
 
 def test_revenue_model_inverts_price():
