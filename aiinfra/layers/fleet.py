@@ -369,9 +369,12 @@ class _Solver:
             return surv
         keep = 1.0 - f[:, None] * eligible  # (draw, type)
         self.early[:, i] = (surv * (1.0 - keep)).sum(axis=-1)
-        self.stock[:i] *= keep[None]
-        ship_tot[:, :i] = sum_last(self.stock[:i]).T
-        self.init_keep *= keep
+        # only draws that retire change (keep is exactly 1 elsewhere): same bits, less work
+        rows = np.flatnonzero(f)
+        part = self.stock[:i, rows] * keep[None, rows]
+        self.stock[:i, rows] = part
+        ship_tot[rows, :i] = sum_last(part).T
+        self.init_keep[rows] *= keep[rows]
         return surv * keep
 
     def outputs(self, n_year: int) -> dict[str, np.ndarray]:
