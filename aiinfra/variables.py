@@ -49,6 +49,15 @@ register(
     "API price, or subscription revenue divided by tokens served.",
 )
 register("revenue_usd", "USD/year", DYW, "demand", "LLM provider revenue by workload")
+register(
+    "agentic_step",
+    "1",
+    DYW,
+    "demand",
+    "Agentic adoption step by workload",
+    "Multiple of tokens per user-day from agentic use (1 = none); fleets are built ahead on "
+    "the growth of the work without it (buyers did not foresee the step).",
+)
 register("tokens_total", "token/year", DY, "demand", "Total token demand")
 register(
     "arr_usd",

@@ -153,9 +153,12 @@ def test_diff_cli():
     out = json.loads(res.output)
     fields = {row["field"] for row in out["assumptions"]}
     assert "power.grid_lead_years" in fields and "demand.chat.users_2023" not in fields
-    # fewer starts per year: less data-centre capacity, never more
-    dc = [r["diff"] for r in out["outputs"] if r["variable"] == "dc_capacity_mw"]
-    assert dc and min(dc) < 0 and max(dc) <= 1e-9
+    # fewer starts per year: less data-centre capacity to 2030; later the halls held back
+    # are built as starts recover, which may overtake the base by a little (<= 1 %)
+    dc = [r for r in out["outputs"] if r["variable"] == "dc_capacity_mw"]
+    assert dc and min(r["diff"] for r in dc) < 0
+    assert all(r["diff"] <= 1e-9 for r in dc if r["year"] <= 2030)
+    assert all(r["diff"] <= 0.01 * r["a"] for r in dc)
     text = CliRunner().invoke(app, ["diff", "base", "power-constrained"]).output
     assert "grid_lead_years" in text
 

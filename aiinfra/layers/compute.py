@@ -359,6 +359,7 @@ def requirements(
     train_flops: np.ndarray,
     software_eff: np.ndarray,
     h100e: np.ndarray,
+    planned_scale: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """XPUs needed for inference, training and other AI, by type and workload.
 
@@ -391,6 +392,8 @@ def requirements(
     train_flops, software_eff, h100e : ndarray, (type,)
         Dense peak at the training precision [FLOP/s], software efficiency [1]
         and H100-equivalents per unit [1].
+    planned_scale : ndarray, (draw, year, workload), optional
+        Share of the tokens buyers built ahead for [1] (1 / the unforeseen agentic step).
 
     Returns
     -------
@@ -419,24 +422,21 @@ def requirements(
     available = SECONDS_PER_YEAR * p.production_efficiency[:, None] * gain / p.headroom[:, None]
     computed_in = input_tokens * (1.0 - p.prefix_cache_hit[:, None, None])
     peak = peak_to_average[:, None, :]  # capacity is sized for each workload's peak
-    if rates is not None:
-        inv = seconds_per_token(rates, len(t))
-        n_inf = device_seconds(computed_in * peak, output_tokens * peak, *inv)
-    else:
-        inv = None
-        per_tok = 1.0 / (p.fixed_tokens_per_s[:, None, None, None] * h100e[None, None, :, None])
-        n_inf = dot_last(((computed_in + output_tokens) * peak)[:, :, None, :], per_tok)
-    n_inf = n_inf / available[..., None] + (p.warm_h100e[:, None, None] / h100e)[:, :, :]
+    inv = seconds_per_token(rates, len(t)) if rates is not None else None
+    n_inf = _inference_devices(computed_in * peak, output_tokens * peak, inv, p, h100e, available)
     train_rate = train_flops * software_eff  # FLOP/s per device, (type,)
     n_media = media_devices(media_flop, media, gain / p.headroom[:, None], train_rate)
     n_train = training_devices(training_flop, train_rate, p.training_mfu, p.training_goodput)
-    other_h100e = capped_growth(
-        t - 1.0, p.other_ai_h100e_2024, p.other_ai_growth, p.other_ai_growth_halflife
-    )
-    # non-LLM AI runs mostly in BF16/TF32: H100-equivalents at the training precision
-    n_other = other_h100e[..., None] * (H100_BF16_FLOPS / train_rate)[None, None, :]
+    n_other = _other_ai_devices(t, p, train_rate)
     n_serve = n_inf + n_media + n_other
-    n_ahead = build_ahead(n_serve, lead_years, n_serve.sum(axis=-1))
+    planned = n_serve.sum(axis=-1)
+    if planned_scale is not None and np.any(planned_scale != 1.0):
+        scale = peak * planned_scale  # the work buyers planned for: without the step
+        n_plan = _inference_devices(
+            computed_in * scale, output_tokens * scale, inv, p, h100e, available
+        )
+        planned = (n_plan + n_media + n_other).sum(axis=-1)
+    n_ahead = build_ahead(n_serve, lead_years, planned)
     n_ahead = n_ahead + build_ahead(n_train, training_lead_years, training_flop)
     n_all = n_ahead / (1.0 - p.idle_share[:, None, None])
     total, w = mixed_fleet(n_all, mix)
@@ -461,6 +461,36 @@ def requirements(
         * p.headroom[:, None]
         / SECONDS_PER_YEAR,
     }
+
+
+def _other_ai_devices(t: np.ndarray, p: ComputeParams, train_rate: np.ndarray) -> np.ndarray:
+    """Devices of each type that would run the rest of AI (recommenders, vision ...) alone,
+    (draw, year, type) [units]: H100-equivalents on a capped path from 2024, at the BF16/TF32
+    training precision such work mostly runs in (``train_rate`` (type,) [FLOP/s])."""
+    other_h100e = capped_growth(
+        t - 1.0, p.other_ai_h100e_2024, p.other_ai_growth, p.other_ai_growth_halflife
+    )
+    return other_h100e[..., None] * (H100_BF16_FLOPS / train_rate)[None, None, :]
+
+
+def _inference_devices(
+    prefill: np.ndarray,
+    output: np.ndarray,
+    inv: tuple[np.ndarray, np.ndarray] | None,
+    p: ComputeParams,
+    h100e: np.ndarray,
+    available: np.ndarray,
+) -> np.ndarray:
+    """Devices of each type that would serve the peak tokens alone, (draw, year, type):
+    ``prefill``/``output`` (draw, year, workload) [token/yr] at the device-seconds per
+    token ``inv`` (or the fixed throughput), over ``available`` (draw, year) device-seconds
+    per device and year, plus the ``warm_h100e`` floor [units]."""
+    if inv is not None:
+        n_inf = device_seconds(prefill, output, *inv)
+    else:
+        per_tok = 1.0 / (p.fixed_tokens_per_s[:, None, None, None] * h100e[None, None, :, None])
+        n_inf = dot_last((prefill + output)[:, :, None, :], per_tok)
+    return n_inf / available[..., None] + (p.warm_h100e[:, None, None] / h100e)[:, :, :]
 
 
 def seconds_per_token(

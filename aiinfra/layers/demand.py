@@ -136,11 +136,12 @@ def adoption_step(
 ) -> np.ndarray:
     """Multiple of a level once a new use is adopted, (draw, year) [1].
 
-    ``1 + (uplift - 1) / (1 + exp(-(year - midpoint) / width))`` with ``year =``
-    :data:`BASE_YEAR` ``+ t`` [calendar yr]; ``uplift`` (draw,) [1], ``midpoint`` (draw,)
-    [calendar yr], ``width`` (draw,) [yr]. Exactly 1 where ``uplift`` is 1.
+    ``1 + (uplift - 1) / (1 + exp(-(date - midpoint) / width))`` at ``date =``
+    :data:`BASE_YEAR` ``+ t + 0.5`` [calendar yr]: year values are calendar-year totals,
+    which equal the run rate at mid-year. ``uplift`` (draw,) [1], ``midpoint`` (draw,)
+    [calendar date], ``width`` (draw,) [yr]. Exactly 1 where ``uplift`` is 1.
     """
-    z = (BASE_YEAR + np.asarray(t, dtype=float) - _col(midpoint)) / _col(width)
+    z = (BASE_YEAR + 0.5 + np.asarray(t, dtype=float) - _col(midpoint)) / _col(width)
     with np.errstate(over="ignore"):
         share = 1.0 / (1.0 + np.exp(-z))
     return 1.0 + (_col(uplift) - 1.0) * share
@@ -148,13 +149,20 @@ def adoption_step(
 
 def _workload_arrays(t: np.ndarray, w: Any) -> dict[str, np.ndarray]:
     users = logistic(t, w.users_2023, w.users_cap, w.users_growth)
+    step = adoption_step(t, w.agentic_uplift, w.agentic_midpoint, w.agentic_width)
     intensity = capped_growth(
         t, w.tokens_per_user_day_2023, w.intensity_growth, w.intensity_growth_halflife
-    ) * adoption_step(t, w.agentic_uplift, w.agentic_midpoint, w.agentic_width)
-    tokens = users * intensity * DAYS_PER_YEAR
+    )
+    tokens = users * (intensity * step) * DAYS_PER_YEAR
     price = price_path(t, w.price_2023, w.price_decline, w.price_decline_halflife)
     share_in = np.broadcast_to(_col(w.input_share), tokens.shape)
-    return {"users": users, "tokens": tokens, "price": price, "input_share": share_in}
+    return {
+        "users": users,
+        "tokens": tokens,
+        "price": price,
+        "input_share": share_in,
+        "agentic_step": step,
+    }
 
 
 def tokens_model(
@@ -176,8 +184,8 @@ def tokens_model(
     -------
     dict of ndarray
         ``users`` [users], ``tokens``/``input_tokens``/``output_tokens``
-        [token/yr], ``price`` [USD/Mtok], ``revenue`` [USD/yr]; each
-        ``(draw, year, workload)``.
+        [token/yr], ``price`` [USD/Mtok], ``revenue`` [USD/yr], ``agentic_step`` [1]
+        (:func:`adoption_step`); each ``(draw, year, workload)``.
     """
     parts = [_workload_arrays(t, getattr(demand, name)) for name in workloads]
     out = {k: np.stack([p[k] for p in parts], axis=-1) for k in parts[0]}
@@ -213,6 +221,7 @@ def revenue_model(
         "price": price,
         "input_share": mix["input_tokens"] / np.where(mix["tokens"] > 0, mix["tokens"], 1.0),
         "revenue": revenue,
+        "agentic_step": mix["agentic_step"],
     }
     return _finish(out)
 

@@ -50,7 +50,8 @@ class DemandOut(StageOut):
     [token/yr], ``arr_usd`` [USD/yr], ``training_flop`` [FLOP/yr],
     ``frontier_run_flop`` [FLOP], ``frontier_runs`` [runs/yr] (and both by lab,
     (draw, year, lab)), ``images_generated``
-    [1/yr], ``video_seconds_generated`` [s/yr] and ``media_flop`` [FLOP/yr] (draw, year).
+    [1/yr], ``video_seconds_generated`` [s/yr] and ``media_flop`` [FLOP/yr] (draw, year);
+    ``agentic_step`` [1] (draw, year, workload): the agentic adoption multiple of tokens.
     """
 
     demand_users: np.ndarray
@@ -71,6 +72,7 @@ class DemandOut(StageOut):
     images_generated: np.ndarray
     video_seconds_generated: np.ndarray
     media_flop: np.ndarray
+    agentic_step: np.ndarray
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,7 @@ def demand_stage(static: Static, p: ScenarioParams) -> DemandOut:
         images_generated=media["images"],
         video_seconds_generated=media["video_seconds"],
         media_flop=media["media_flop"],
+        agentic_step=d["agentic_step"],
     )
 
 
@@ -102,6 +103,7 @@ def compute_stage(static: Static, p: ScenarioParams, d: DemandOut) -> ComputeOut
         train_flops=static.tables["train_flops"],
         software_eff=static.tables["software_eff"],
         h100e=static.h100e,
+        planned_scale=1.0 / d.agentic_step,
     )
     tokens = (d.demand_input_tokens + d.demand_output_tokens).sum(axis=-1)
     rate = tokens[..., None] / (np.maximum(req["n_inf"], 1e-30) * compute.SECONDS_PER_YEAR)

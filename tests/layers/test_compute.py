@@ -404,6 +404,41 @@ def test_serving_conversion_hand_computed(workload):
     assert out["xpus_by_use"][0, 0, 3] == pytest.approx(0.0, abs=1e-9)  # no growth, no ramp
 
 
+def test_fleet_is_built_ahead_on_the_planned_growth():
+    # Tokens double from year 0 to 1 but half of year 1 is an unforeseen step (planned share
+    # 0.5): the year-0 fleet holds no ramp-up (planned work flat); told nothing, it holds
+    # the work 0.8 yr ahead at 2x growth: ramp-up = inference * (2^0.8 - 1).
+    p = _params(efficiency_gain=0.0, other_ai_h100e_2024=0.0, idle_share=0.0)
+    rates = {"prefill_rate": np.array([[2000.0]]), "decode_rate": np.array([[200.0]])}
+    tokens = np.array([1.0, 2.0])[None, :, None]
+    kw = {
+        "input_tokens": 1e15 * tokens,
+        "output_tokens": 1e14 * tokens,
+        "training_flop": np.zeros((1, 2)),
+        "p": p,
+        "peak_to_average": np.array([[1.0]]),
+        "lead_years": np.array([0.8]),
+        "training_lead_years": np.array([1.3]),
+        "lifetime": np.array([5.0]),
+        "rates": rates,
+        "mix": np.ones((2, 1)),
+        "train_flops": np.array([1e15]),
+        "software_eff": np.array([1.0]),
+        "h100e": np.array([1.0]),
+    }
+    told = cp.requirements(np.arange(2.0), **kw)
+    planned = cp.requirements(
+        np.arange(2.0), planned_scale=np.array([1.0, 0.5])[None, :, None], **kw
+    )
+    inf0 = told["xpus_by_use"][0, 0, 0]
+    assert planned["xpus_by_use"][0, 0, 0] == pytest.approx(inf0)  # same work served
+    assert told["xpus_by_use"][0, 0, 3] == pytest.approx(inf0 * (2.0**0.8 - 1.0))
+    assert planned["xpus_by_use"][0, 0, 3] == pytest.approx(0.0, abs=1e-9)
+    # a planned share of 1 everywhere is the same as none (bit for bit)
+    ones = cp.requirements(np.arange(2.0), planned_scale=np.ones((1, 2, 1)), **kw)
+    assert np.array_equal(ones["xpus_total"], told["xpus_total"])
+
+
 def test_warm_models_are_a_floor():
     p = _params(efficiency_gain=0.0, other_ai_h100e_2024=0.0, idle_share=0.0, warm_h100e=1e4)
     kw = {

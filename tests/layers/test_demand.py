@@ -93,21 +93,22 @@ def test_tokens_model_hand_computed():
 
 
 def test_adoption_step_hand_values():
-    # uplift 3, midpoint 2025 (t = 2), width ln 3: at 2025 half of the +2 -> 2.0; one width
-    # later the logistic is 3/4 -> 1 + 2 * 0.75 = 2.5; a year before the midpoint 1/4 -> 1.5
-    out = dm.adoption_step(T, one(3), one(2025), one(1 / np.log(3)))
+    # uplift 3, midpoint mid-2025 (year 2025 = t 2 is the run rate at 2025.5), width 1/ln 3:
+    # in 2025 half of the +2 -> 2.0; one width later the logistic is 3/4 -> 1 + 2 * 0.75 =
+    # 2.5; a year before the midpoint 1/4 -> 1.5
+    out = dm.adoption_step(T, one(3), one(2025.5), one(1 / np.log(3)))
     assert out[0, 2] == pytest.approx(2.0)
     assert out[0, 3] == pytest.approx(2.5)
     assert out[0, 1] == pytest.approx(1.5)
     assert np.all(np.diff(out[0]) > 0)
     # no uplift is exactly 1 (the default leaves every other workload bit-identical)
-    assert np.all(dm.adoption_step(T, one(1), one(2025), one(0.3)) == 1.0)
+    assert np.all(dm.adoption_step(T, one(1), one(2025.5), one(0.3)) == 1.0)
 
 
 def test_agentic_step_multiplies_tokens_not_users():
     ns, names = _demand()
     base = dm.tokens_model(T, ns, names)
-    ns_up, _ = _demand(agentic_uplift=4, agentic_midpoint=2024, agentic_width=1e-3)
+    ns_up, _ = _demand(agentic_uplift=4, agentic_midpoint=2024.5, agentic_width=1e-3)
     up = dm.tokens_model(T, ns_up, names)
     # 2023 before the step, 2025 on: x4 tokens and revenue for workload a, b unchanged
     assert up["tokens"][0, 0, 0] == pytest.approx(base["tokens"][0, 0, 0])
