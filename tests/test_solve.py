@@ -146,11 +146,14 @@ def test_solver_ten_thousand_draws_fast():
         "supply": supply,
     }
     times = []
-    for _ in range(3):  # the best of three: a busy CI worker slows single runs
+    for _ in range(5):  # the best of five: a busy CI worker slows single runs
         t0 = time.perf_counter()
         fleet.stock_flow(**kw)
         times.append(time.perf_counter() - t0)
-    assert min(times) < 1.0, times
+    # linear in the catalog's types (the loop's arrays are (draw, type)): ~30 ms per type
+    # for 10,000 draws x 13 years on a busy 2-worker CI (1.0 s at 34 types)
+    n_type = c.need_per_type.shape[-1]
+    assert min(times) < 0.03 * n_type, times
 
 
 def test_lp_one_year_fast():

@@ -180,7 +180,6 @@ def stock_flow(
     # year-major inside the loop: each year's (draw, type) slice is contiguous
     ship = np.zeros((n_year, n_draw, n_type))
     inst = np.zeros_like(ship)
-    need = np.ascontiguousarray(need.transpose(1, 0, 2))
     vint = np.zeros((n_draw, n_year, n_year))
     cover = np.ones((n_draw, n_year))
     retire = np.zeros((n_draw, n_year))
@@ -196,7 +195,7 @@ def stock_flow(
     for i in range(n_year):
         init_i = initial[None, :] if solver is None else initial[None, :] * solver.init_keep
         surv = _survivors(i, init_i, s_init, s_age, stock, ship_tot, vint)
-        eff_need = need[i]
+        eff_need = need[:, i]  # a strided view: each use makes a contiguous temporary
         if hist_rows[i]:
             ship[i] = history[i][None, :] * (
                 1.0 if history_scale is None else history_scale[:, None]
@@ -369,12 +368,15 @@ class _Solver:
             return surv
         keep = 1.0 - f[:, None] * eligible  # (draw, type)
         self.early[:, i] = (surv * (1.0 - keep)).sum(axis=-1)
-        # only draws that retire change (keep is exactly 1 elsewhere): same bits, less work
         rows = np.flatnonzero(f)
-        part = self.stock[:i, rows] * keep[None, rows]
-        self.stock[:i, rows] = part
-        ship_tot[rows, :i] = sum_last(part).T
-        self.init_keep[rows] *= keep[rows]
+        if 2 * rows.size < f.size:  # few draws retire (keep is exactly 1 elsewhere): same bits
+            part = self.stock[:i, rows] * keep[None, rows]
+            self.stock[:i, rows] = part
+            ship_tot[rows, :i] = sum_last(part).T
+        else:
+            self.stock[:i] *= keep[None]
+            ship_tot[:, :i] = sum_last(self.stock[:i]).T
+        self.init_keep *= keep
         return surv * keep
 
     def outputs(self, n_year: int) -> dict[str, np.ndarray]:
@@ -413,8 +415,9 @@ def _survivors(
         s = s_age[:, i - np.arange(i)]  # (draw, vintage)
         vint[:, i, :i] = ship_tot[:, :i] * s
         older = dep[0] * s[:, 0, None]
+        tmp = np.empty_like(older)
         for v in range(1, i):  # the same order as a sum over the vintage axis
-            older += dep[v] * s[:, v, None]
+            older += np.multiply(dep[v], s[:, v, None], out=tmp)
         surv = surv + older
     return surv
 

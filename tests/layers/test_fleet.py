@@ -278,3 +278,29 @@ def test_capacity_ordered_in_a_shortage_arrives_after_its_lead_and_stays():
     )
     out = _hand_run(supply, need=1e3)
     np.testing.assert_allclose(out["shipments"][0, 1:, 0], [5.0, 5.0, 7.5, 10.0])
+
+
+def test_vendor_lines_hand_over_without_vanishing():
+    # Each vendor line hands its volume to the next part over about two years (GB300 beside
+    # Rubin in 2027, TPU v6e beside v7, Ascend 910C -> 950 -> 960, Huawei Connect 2025): no
+    # line's unit share in the default mix halves or doubles from one mix year to the next,
+    # and China's line never drops out
+    import itertools
+
+    from aiinfra.catalogs import accelerators
+    from aiinfra.scenario.compute import DEFAULT_MIX
+
+    family = {name: a.family for name, a in accelerators().items()}
+    years = sorted(DEFAULT_MIX)
+    shares = {
+        y: {
+            f: sum(v for k, v in DEFAULT_MIX[y].items() if family[k] == f)
+            for f in set(family.values())
+        }
+        for y in years
+    }
+    for a, b in itertools.pairwise(years):
+        for f, s in shares[a].items():
+            if s > 0.02:
+                assert 0.5 <= shares[b][f] / s <= 2.0, (f, a, b, s, shares[b][f])
+        assert any(k.startswith("Ascend") for k in DEFAULT_MIX[b]), b
