@@ -432,10 +432,10 @@ def requirements(
     planned = n_serve.sum(axis=-1)
     if planned_scale is not None and np.any(planned_scale != 1.0):
         scale = peak * planned_scale  # the work buyers planned for: without the step
-        n_plan = _inference_devices(
+        planned = _planned_total(
             computed_in * scale, output_tokens * scale, inv, p, h100e, available
         )
-        planned = (n_plan + n_media + n_other).sum(axis=-1)
+        planned = planned + (n_media + n_other).sum(axis=-1)
     n_ahead = build_ahead(n_serve, lead_years, planned)
     n_ahead = n_ahead + build_ahead(n_train, training_lead_years, training_flop)
     n_all = n_ahead / (1.0 - p.idle_share[:, None, None])
@@ -471,6 +471,24 @@ def _other_ai_devices(t: np.ndarray, p: ComputeParams, train_rate: np.ndarray) -
         t - 1.0, p.other_ai_h100e_2024, p.other_ai_growth, p.other_ai_growth_halflife
     )
     return other_h100e[..., None] * (H100_BF16_FLOPS / train_rate)[None, None, :]
+
+
+def _planned_total(
+    prefill: np.ndarray,
+    output: np.ndarray,
+    inv: tuple[np.ndarray, np.ndarray] | None,
+    p: ComputeParams,
+    h100e: np.ndarray,
+    available: np.ndarray,
+) -> np.ndarray:
+    """:func:`_inference_devices` summed over types, (draw, year) [units]: the serving cost
+    is summed over types first, so only the workloads are contracted (36x less work)."""
+    inv_h = float((1.0 / h100e).sum())
+    if inv is not None:
+        total = (prefill * inv[0].sum(axis=-2) + output * inv[1].sum(axis=-2)).sum(axis=-1)
+    else:
+        total = (prefill + output).sum(axis=-1) / p.fixed_tokens_per_s[:, None] * inv_h
+    return total / available + p.warm_h100e[:, None] * inv_h
 
 
 def _inference_devices(
