@@ -439,6 +439,43 @@ def test_fleet_is_built_ahead_on_the_planned_growth():
     assert np.array_equal(ones["xpus_total"], told["xpus_total"])
 
 
+def test_planned_growth_sums_types_like_the_need():
+    # two types and two workloads growing apart: a uniform planned share (0.5) leaves
+    # the planned growth, and so the ramp-up, as without one; the summed-over-types path
+    # agrees with the per-type need to rounding
+    p = _params(efficiency_gain=0.0, other_ai_h100e_2024=0.0, idle_share=0.0, warm_h100e=0.1)
+    rates = {
+        "prefill_rate": np.array([[2000.0, 1000.0], [5000.0, 3000.0]]),
+        "decode_rate": np.array([[200.0, 100.0], [600.0, 250.0]]),
+    }
+    grow = np.array([[1.0, 1.0], [1.5, 3.0], [2.25, 9.0]])[None]  # workloads grow apart
+    kw = {
+        "input_tokens": np.array([1e15, 3e14])[None, None, :] * grow,
+        "output_tokens": np.array([1e14, 5e13])[None, None, :] * grow,
+        "training_flop": np.zeros((1, 3)),
+        "p": p,
+        "peak_to_average": np.array([[1.0, 1.4]]),
+        "lead_years": np.array([0.8]),
+        "training_lead_years": np.array([1.3]),
+        "lifetime": np.array([5.0]),
+        "rates": rates,
+        "mix": np.full((3, 2), 0.5),
+        "train_flops": np.array([1e15, 2e15]),
+        "software_eff": np.array([1.0, 1.0]),
+        "h100e": np.array([1.0, 2.5]),
+    }
+    told = cp.requirements(np.arange(3.0), **kw)
+    half = cp.requirements(np.arange(3.0), planned_scale=np.full((1, 3, 2), 0.5), **kw)
+    # the warm floor does not scale, so the planned growth is a little lower
+    ramp_told, ramp_half = told["xpus_by_use"][0, :, 3], half["xpus_by_use"][0, :, 3]
+    assert np.all(ramp_half <= ramp_told + 1e-9) and np.all(ramp_half > 0.9 * ramp_told)
+    p0 = _params(efficiency_gain=0.0, other_ai_h100e_2024=0.0, idle_share=0.0)
+    kw["p"] = p0
+    told0 = cp.requirements(np.arange(3.0), **kw)
+    half0 = cp.requirements(np.arange(3.0), planned_scale=np.full((1, 3, 2), 0.5), **kw)
+    np.testing.assert_allclose(half0["xpus_total"], told0["xpus_total"], rtol=1e-12)
+
+
 def test_warm_models_are_a_floor():
     p = _params(efficiency_gain=0.0, other_ai_h100e_2024=0.0, idle_share=0.0, warm_h100e=1e4)
     kw = {
