@@ -55,8 +55,9 @@ register(
     DYW,
     "demand",
     "Agentic adoption step by workload",
-    "Multiple of tokens per user-day from agentic use (1 = none); fleets are built ahead on "
-    "the growth of the work without it (buyers did not foresee the step).",
+    "Multiple of tokens per user-day from agentic use (1 = none; always 1 on the revenue "
+    "route, whose ARR path has no step); fleets are built ahead on the growth of the work "
+    "without it (buyers did not foresee the step).",
 )
 register("tokens_total", "token/year", DY, "demand", "Total token demand")
 register(

@@ -221,7 +221,8 @@ def revenue_model(
         "price": price,
         "input_share": mix["input_tokens"] / np.where(mix["tokens"] > 0, mix["tokens"], 1.0),
         "revenue": revenue,
-        "agentic_step": mix["agentic_step"],
+        # the ARR path carries no step of its own (the step only tilts the split)
+        "agentic_step": np.ones_like(tokens),
     }
     return _finish(out)
 

@@ -368,14 +368,8 @@ class _Solver:
             return surv
         keep = 1.0 - f[:, None] * eligible  # (draw, type)
         self.early[:, i] = (surv * (1.0 - keep)).sum(axis=-1)
-        rows = np.flatnonzero(f)
-        if 2 * rows.size < f.size:  # few draws retire (keep is exactly 1 elsewhere): same bits
-            part = self.stock[:i, rows] * keep[None, rows]
-            self.stock[:i, rows] = part
-            ship_tot[rows, :i] = sum_last(part).T
-        else:
-            self.stock[:i] *= keep[None]
-            ship_tot[:, :i] = sum_last(self.stock[:i]).T
+        self.stock[:i] *= keep[None]
+        ship_tot[:, :i] = sum_last(self.stock[:i]).T
         self.init_keep *= keep
         return surv * keep
 

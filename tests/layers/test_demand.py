@@ -116,6 +116,10 @@ def test_agentic_step_multiplies_tokens_not_users():
     assert up["revenue"][0, 2:, 0] == pytest.approx(4 * base["revenue"][0, 2:, 0])
     assert np.array_equal(up["users"], base["users"])
     assert np.array_equal(up["tokens"][..., 1], base["tokens"][..., 1])
+    assert up["agentic_step"][0, 2:, 0] == pytest.approx(4.0)
+    # the revenue route's ARR path has no step of its own: nothing to leave out when
+    # fleets are built ahead
+    assert np.all(dm.revenue_model(T, ns_up, names)["agentic_step"] == 1.0)
 
 
 def test_revenue_model_inverts_price():
