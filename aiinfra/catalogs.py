@@ -38,6 +38,7 @@ __all__ = [
     "read_csv",
     "shipments_history",
     "software_factor",
+    "step_overhead_factor",
     "wfe_history",
 ]
 
@@ -224,25 +225,38 @@ def _lookup(kind: str, name: str, table: dict[str, Any]) -> Any:
 
 
 @lru_cache(maxsize=1)
-def _maturity() -> dict[str, tuple[float, float, float]]:
-    return {
-        r["family"]: (float(r["gain_per_year"]), float(r["gain_years"]), float(r["reference_year"]))
-        for r in read_csv("software_maturity.csv")
-    }
+def _maturity() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    rows: dict[str, list[tuple[float, float]]] = {}
+    for r in read_csv("software_maturity.csv"):
+        rows.setdefault(r["family"], []).append((float(r["year"]), float(r["factor"])))
+    out = {}
+    for fam, pts in rows.items():
+        pts.sort()
+        out[fam] = (np.array([y for y, _ in pts]), np.log([f for _, f in pts]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _stacks() -> dict[str, float]:
+    return {r["family"]: float(r["step_overhead_factor"]) for r in read_csv("serving_stacks.csv")}
+
+
+def step_overhead_factor(acc: Accelerator) -> float:
+    """Host time per decode iteration of ``acc``'s serving stack relative to TensorRT-LLM [1].
+
+    From ``data/serving_stacks.csv`` (families without a row: ``Other ASIC``).
+    """
+    return _stacks().get(acc.family, _stacks()["Other ASIC"])
 
 
 def software_factor(acc: Accelerator, year: float) -> float:
-    """Serving-software efficiency in ``year`` relative to the MLPerf v4.1 calibration [1].
+    """Serving-software efficiency of ``acc``'s stack in ``year`` relative to MLPerf v4.1 [1].
 
-    ``(1 + g)^(a(year) - a(ref))`` with ``a`` the part's age clipped to the years its
-    stack keeps gaining (``data/software_maturity.csv``); 1 at the reference year.
+    Log-linear between the dated factors of ``data/software_maturity.csv`` (same
+    hardware across MLPerf rounds), held flat before the first and after the last.
     """
-    g, span, ref = _maturity().get(acc.family, _maturity()["Other ASIC"])
-
-    def age(y: float) -> float:
-        return min(max(y - acc.year, 0.0), span)
-
-    return float((1.0 + g) ** (age(year) - age(ref)))
+    years, logs = _maturity().get(acc.family, _maturity()["Other ASIC"])
+    return float(np.exp(np.interp(float(year), years, logs)))
 
 
 def at_software_year(acc: Accelerator, year: float | None) -> Accelerator:

@@ -45,6 +45,8 @@ PERF_UNITS = {
     "days": "days",
     "device_hours": "device-hours",
     "mfu": "1 (model FLOP utilisation)",
+    "tensor_parallel": "devices (the degree the memory forces)",
+    "tp_comm_share": "1 (exposed all-reduce over compute time)",
 }
 
 
@@ -231,23 +233,19 @@ def _print_perf(out: dict[str, Any], title: str, as_json: bool) -> None:
 
 def _train_out(acc: Any, arch: Any, precision: str, devices: int, tokens: float) -> dict:
     """``perf --mode train``: FLOP, time and device-hours to train on ``tokens``."""
-    from aiinfra.layers import compute
+    from aiinfra.layers.training import train
     from aiinfra.validation import DEFAULTS
 
     mfu = DEFAULTS.training_mfu * acc.software_efficiency
-    t = compute.training_time(
-        tokens,
-        active_params=arch.active_params,
-        devices=devices,
-        peak_flops=acc.peak(precision),
-        mfu=mfu,
-    )
+    t = train(acc, arch, tokens=tokens, devices=devices, precision=precision, mfu=mfu)
     return {
         "flop": float(t["flop"]),
         "seconds": float(t["seconds"]),
         "days": float(t["seconds"]) / 86400.0,
         "device_hours": float(t["device_hours"]),
         "mfu": float(t["mfu"]),
+        "tensor_parallel": int(t["tp"]),
+        "tp_comm_share": float(t["tp_share"]),
     }
 
 

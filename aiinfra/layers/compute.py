@@ -26,20 +26,23 @@ from aiinfra.layers.roofline import (  # noqa: F401  (the compute layer's public
     SECONDS_PER_YEAR,
     TP_GRID,
     Efficiency,
-    PerfResult,
     arch_arrays,
     best_inference,
-    bound_of,
     decode_step,
     expert_coverage,
     hw_arrays,
     inference_roofline,
     max_batch,
-    perf,
     prefill_time,
-    training_time,
 )
 from aiinfra.layers.serving import LatencyTarget
+from aiinfra.layers.system import PerfResult, bound_of, perf  # noqa: F401
+from aiinfra.layers.training import (
+    scale_efficiency,
+    tensor_parallel,
+    tp_comm_share,
+    training_time,
+)
 from aiinfra.scenario.params import ComputeParams, MediaParams
 
 __all__ = [
@@ -61,9 +64,12 @@ __all__ = [
     "perf",
     "prefill_time",
     "requirements",
+    "scale_efficiency",
     "serving_tables",
     "serving_tables_by_year",
     "shipments_needed",
+    "tensor_parallel",
+    "tp_comm_share",
     "training_devices",
     "training_time",
     "xpus_required",

@@ -30,8 +30,15 @@ from typing import Any
 
 import numpy as np
 
-from aiinfra.catalogs import Accelerator, Architecture
-from aiinfra.layers.serving import LOAD_GRID, LatencyTarget, ttft
+from aiinfra.catalogs import Accelerator, Architecture, step_overhead_factor
+from aiinfra.layers.serving import (
+    LOAD_GRID,
+    LatencyTarget,
+    chunk_rate,
+    tpot_at,
+    tpot_variance,
+    ttft,
+)
 
 __all__ = [
     "ACT_BYTES",
@@ -44,20 +51,16 @@ __all__ = [
     "SECONDS_PER_YEAR",
     "TP_GRID",
     "Efficiency",
-    "PerfResult",
     "arch_arrays",
     "best_inference",
-    "bound_of",
     "decode_step",
     "expert_coverage",
     "hw_arrays",
     "inference_roofline",
     "max_batch",
-    "perf",
+    "pipeline_stages",
     "prefill_time",
-    "scale_efficiency",
     "sweep",
-    "training_time",
 ]
 
 SECONDS_PER_YEAR = 365.25 * 86400.0
@@ -70,18 +73,44 @@ BATCH_GRID = np.unique(np.round(np.geomspace(1, 8192, 97)).astype(int)).astype(f
 TP_GRID = 2.0 ** np.arange(0, 9)  # 1 .. 256 devices per replica
 SCALEOUT_BW = 50e9  # B/s per device: one 400G NIC per accelerator
 MAX_TP = 8  # tensor-parallel degree; larger replicas use pipeline/expert stages
+# Latency of one all-reduce (or stage hand-off) on the critical path [s]: assumption, the
+# few microseconds of TensorRT-LLM's one-shot/two-shot all-reduce over NVSwitch for
+# decode-sized messages (NVIDIA technical blog "3x faster AllReduce with NVSwitch and
+# TensorRT-LLM MultiShot", Nov 2024); NCCL's ring is slower, so this is the optimistic end.
+ALLREDUCE_LATENCY_S = 5e-6
 
 
 @dataclass(frozen=True)
 class Efficiency:
     """Achieved fraction of peak (before the accelerator's software factor).
 
-    Defaults are the fit to MLPerf Inference v4.1 (``aiinfra.validation``).
+    Defaults are the fit to MLPerf Inference (``aiinfra.validation``).
+
+    Attributes
+    ----------
+    mfu : float
+        Achieved share of the dense peak in GEMMs and attention [1].
+    mbu : float
+        Achieved share of the HBM bandwidth [1].
+    comm_eff : float
+        Achieved share of the scale-up link bandwidth [1].
+    fp4_gemm : float
+        FP4 GEMMs reach this share of ``mfu`` of the FP4 peak [1]: block-scale handling
+        and power limits keep FP4 from doubling FP8's rate; attention stays at FP8.
+    layer_overhead_s : float
+        Fixed time per layer and decode iteration [s]: launch and tail latency of the
+        layer's dozen kernels, which no batch amortises.
+    gemm_tile_rows : float
+        Rows a GEMM pays for beyond its batch [tokens]: tensor-core tiles and waves run
+        partly empty at small batch, so a batch of ``b`` tokens costs ``b + tile_rows``.
     """
 
-    mfu: float = 0.490
-    mbu: float = 0.600
+    mfu: float = 0.734
+    mbu: float = 0.638
     comm_eff: float = 0.70
+    fp4_gemm: float = 0.532
+    layer_overhead_s: float = 6.15e-05
+    gemm_tile_rows: float = 64.0
 
 
 def expert_coverage(batch: Any, n_experts: Any, top_k: Any) -> np.ndarray:
@@ -108,8 +137,13 @@ def prefill_time(
     mfu: Any,
     comm_eff: Any,
     domain: Any = np.inf,
+    peak_attn: Any = None,
+    mfu_attn: Any = None,
 ) -> np.ndarray:
     """Time to prefill one sequence of ``n_in`` tokens on a replica of ``tp`` devices [s].
+
+    GEMMs, attention and the tensor-parallel all-reduces run one after another (the
+    all-reduce of a layer's output is on the critical path of the next layer).
 
     Parameters
     ----------
@@ -129,12 +163,23 @@ def prefill_time(
         Achieved fraction of peak compute and link bandwidth [1].
     domain : array_like
         Devices in one scale-up domain [1].
+    peak_attn, mfu_attn : array_like, optional
+        Peak [FLOP/s] and efficiency [1] of the attention math (default: as the GEMMs).
     """
     n = np.asarray(n_in, dtype=float)
-    flop = 2.0 * active_params * n + 2.0 * layers * n * n * attn_dim
-    t_cmp = flop / (tp * peak_flops * mfu)
+    pa = peak_flops if peak_attn is None else peak_attn
+    ma = mfu if mfu_attn is None else mfu_attn
+    t_gemm = 2.0 * active_params * n / (tp * peak_flops * mfu)
+    t_attn = 2.0 * layers * n * n * attn_dim / (tp * pa * ma)
     t_comm = _allreduce_time(n, layers, hidden, scaleup_bw, tp, comm_eff, domain)
-    return np.maximum(t_cmp, t_comm)
+    return t_gemm + t_attn + t_comm
+
+
+def pipeline_stages(tp: Any, domain: Any = np.inf) -> np.ndarray:
+    """Pipeline stages of a replica of ``tp`` devices: tensor parallel up to :data:`MAX_TP`
+    inside the scale-up ``domain``, stages beyond [1]."""
+    tp = np.asarray(tp, dtype=float)
+    return np.ceil(tp / np.minimum(np.minimum(tp, domain), MAX_TP))
 
 
 def _allreduce_time(
@@ -146,15 +191,18 @@ def _allreduce_time(
     the activations per layer over the scale-up link (bandwidth ``bw``).
     Larger replicas add pipeline (or expert) stages that pass the activations
     once per stage boundary, over the scale-up link inside the domain and the
-    scale-out NIC beyond it.
+    scale-out NIC beyond it. Each all-reduce and hand-off also costs
+    :data:`ALLREDUCE_LATENCY_S`.
     """
     tp = np.asarray(tp, dtype=float)
     t_in = np.minimum(np.minimum(tp, domain), MAX_TP)
-    stages = np.ceil(tp / t_in)  # each stage holds layers / stages layers
-    vol = 2.0 * layers / stages * tokens * hidden * ACT_BYTES * 2.0 * (t_in - 1.0) / t_in
+    stages = pipeline_stages(tp, domain)  # each stage holds layers / stages layers
+    n_ar = np.where(t_in > 1.0, 2.0 * layers / stages, 0.0)
+    vol = n_ar * tokens * hidden * ACT_BYTES * 2.0 * (t_in - 1.0) / t_in
     p2p = np.where(stages > 1, tokens * hidden * ACT_BYTES * (stages - 1.0) / tp, 0.0)
     link = np.where(tp <= domain, bw, SCALEOUT_BW)
-    return vol / (bw * eff) + p2p / (link * eff)
+    latency = (n_ar + (stages - 1.0) / stages) * ALLREDUCE_LATENCY_S
+    return vol / (bw * eff) + p2p / (link * eff) + latency
 
 
 def decode_step(
@@ -170,24 +218,29 @@ def decode_step(
 ) -> dict[str, np.ndarray]:
     """Time of one decode step of ``batch`` sequences at mean ``context`` [s].
 
-    Returns ``t_step`` and its parts ``t_weights`` (weight reads), ``t_linear``
-    (linear-layer compute), ``t_comm`` (all-reduce) and ``t_attn`` (KV reads +
-    attention FLOP), all in seconds.
+    The parts run one after another: weight reads and the linear layers' math
+    (kernels near the ridge point overlap them poorly), the tensor-parallel
+    all-reduces, the KV reads and attention math, and a fixed time per layer
+    (``eff["overhead"]`` [s], default 0) for the layers one device runs; GEMMs pay
+    for ``eff["tile_rows"]`` rows beyond the batch. Returns ``t_step`` and its parts
+    ``t_weights`` (weight reads), ``t_linear`` (linear-layer compute), ``t_comm``
+    (all-reduce), ``t_kv`` (KV reads) and ``t_attn_flop``, all in seconds.
     """
     b = np.asarray(batch, dtype=float)
     cov = expert_coverage(b, arch["n_experts"], arch["experts_per_token"])
     w_bytes = (arch["shared_params"] + arch["expert_params"] * cov) * weight_bytes
     bw = hw["hbm_bw"] * eff["mbu"]
     fl = hw["peak_flops"] * eff["mfu"]
+    fl_attn = hw.get("peak_attn", hw["peak_flops"]) * eff.get("mfu_attn", eff["mfu"])
     t_weights = w_bytes / tp / bw
-    t_linear = 2.0 * arch["active_params"] * b / (tp * fl)
+    t_linear = 2.0 * arch["active_params"] * (b + eff.get("tile_rows", 0.0)) / (tp * fl)
     t_comm = _allreduce_time(
         b, arch["layers"], arch["hidden"], hw["scaleup_bw"], tp, eff["comm"], hw["domain"]
     )
     kv_read = b * context * arch["kv_elems_per_token"] * kv_bytes / tp / bw
-    attn_flop = 4.0 * arch["layers"] * context * arch["attn_dim"] * b / (tp * fl)
-    t_attn = kv_read + attn_flop
-    t_step = np.maximum(np.maximum(t_weights, t_linear), t_comm) + t_attn
+    attn_flop = 4.0 * arch["layers"] * context * arch["attn_dim"] * b / (tp * fl_attn)
+    fixed = eff.get("overhead", 0.0) * arch["layers"] / pipeline_stages(tp, hw["domain"])
+    t_step = t_weights + t_linear + t_comm + kv_read + attn_flop + fixed
     return {
         "t_step": t_step,
         "t_weights": t_weights,
@@ -224,14 +277,19 @@ def inference_roofline(
     Returns (broadcast over all inputs): ``tokens_per_s`` output tokens/s per
     replica, ``prefill_tokens_per_s`` and ``decode_tokens_per_s`` per replica,
     ``ttft_s`` (one prefill) and ``t_step_s`` (one decode step) [s], ``tpot_s``
-    (one decode cycle with the interleaved prefills) [s], ``memory_bytes`` per
+    (one decode cycle with the interleaved prefills, its mean),
+    ``prefill_share_s`` (the prefill seconds in it) and ``t_batch_s`` (the part of
+    a step proportional to the batch) [s], ``memory_bytes`` per
     device, ``fits`` (bool), ``t_compute``/``t_memory``/``t_comm`` seconds per
     output token (which roof binds), ``max_batch``.
     """
     wb, kvb = precision_bytes
     weights = arch["total_params"] * wb
-    ctx_max = n_in + n_out
-    kv_seq = arch["kv_elems_per_token"] * kvb * ctx_max
+    # paged KV cache (PagedAttention, Kwon et al. SOSP 2023; TensorRT-LLM's paged KV):
+    # blocks are allocated as tokens are generated, so a live sequence holds its
+    # prompt and on average half its output
+    ctx_mean = n_in + 0.5 * n_out
+    kv_seq = arch["kv_elems_per_token"] * kvb * ctx_mean
     bmax = max_batch(
         hbm_bytes=hw["hbm_bytes"], tp=tp, weights_bytes=weights, kv_bytes_per_seq=kv_seq
     )
@@ -248,8 +306,9 @@ def inference_roofline(
         mfu=eff["mfu"],
         comm_eff=eff["comm"],
         domain=hw["domain"],
+        peak_attn=hw.get("peak_attn"),
+        mfu_attn=eff.get("mfu_attn"),
     )
-    ctx_mean = n_in + 0.5 * n_out
     d = decode_step(
         batch, ctx_mean, arch=arch, hw=hw, weight_bytes=wb, kv_bytes=kvb, tp=tp, eff=eff
     )
@@ -258,13 +317,8 @@ def inference_roofline(
     t_cycle = d["t_step"] + pre_share
     tokens = b / t_cycle
     per_tok = 1.0 / np.maximum(b, 1e-30)
-    t_memory = (
-        np.where(d["t_weights"] >= d["t_linear"], d["t_weights"], 0.0) + d["t_kv"]
-    ) * per_tok
-    t_compute = (
-        np.where(d["t_linear"] > d["t_weights"], d["t_linear"], 0.0) + d["t_attn_flop"] + pre_share
-    ) * per_tok
-    t_comm = np.where(d["t_comm"] > np.maximum(d["t_weights"], d["t_linear"]), d["t_comm"], 0.0)
+    t_memory = (d["t_weights"] + d["t_kv"]) * per_tok
+    t_compute = (d["t_linear"] + d["t_attn_flop"] + pre_share) * per_tok
     mem = (weights + n_slots * kv_seq) / tp
     return {
         "tokens_per_s": tokens,
@@ -273,36 +327,15 @@ def inference_roofline(
         "ttft_s": t_pre,
         "t_step_s": d["t_step"],
         "tpot_s": t_cycle,
+        "prefill_share_s": pre_share,
+        "t_batch_s": d["t_linear"] + d["t_comm"] + d["t_kv"] + d["t_attn_flop"],
         "memory_bytes": mem,
         "fits": (n_slots <= bmax) & (n_slots >= 1),
         "t_compute": t_compute,
         "t_memory": t_memory,
-        "t_comm": t_comm * per_tok,
+        "t_comm": d["t_comm"] * per_tok,
         "max_batch": bmax,
     }
-
-
-@dataclass(frozen=True)
-class PerfResult:
-    """Best configuration of an accelerator x model pair (per device rates)."""
-
-    tokens_per_s: float  # output tokens/s of the whole system (all devices)
-    tokens_per_s_per_device: float  # output tokens/s per device
-    tokens_per_s_per_user: float  # output tokens/s one user sees (1 / TPOT)
-    prefill_tokens_per_s: float  # system prompt tokens/s when only prefilling
-    decode_tokens_per_s: float  # system output tokens/s when only decoding
-    ttft_s: float  # time to first token (at the target's percentile when queueing)
-    tpot_s: float  # time per output token, interleaved prefills included
-    memory_gb: float  # per device
-    bound: str
-    batch: int  # sequence slots per replica
-    load: float  # mean share of the slots busy (1 = Offline)
-    tp: int  # devices per replica
-    replicas: int
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-friendly mapping."""
-        return dict(self.__dict__)
 
 
 def arch_arrays(a: Architecture) -> dict[str, float]:
@@ -322,14 +355,21 @@ def arch_arrays(a: Architecture) -> dict[str, float]:
 
 
 def hw_arrays(accs: Sequence[Accelerator], precision: str) -> dict[str, np.ndarray]:
-    """Stack accelerator fields into arrays (one entry per accelerator)."""
+    """Stack accelerator fields into arrays (one entry per accelerator).
+
+    ``peak_attn`` is the attention math's peak: FP8 when the weights are FP4
+    (attention and the KV cache stay in FP8, as in MLPerf submissions).
+    """
+    attn = "fp8" if precision == "fp4" else precision
     return {
         "peak_flops": np.array([a.peak(precision) for a in accs]),
+        "peak_attn": np.array([a.peak(attn) for a in accs]),
         "hbm_bytes": np.array([a.hbm_bytes for a in accs]),
         "hbm_bw": np.array([a.hbm_bw for a in accs]),
         "scaleup_bw": np.array([a.scaleup_bw for a in accs]),
         "domain": np.array([float(a.scaleup_domain) for a in accs]),
         "software_efficiency": np.array([a.software_efficiency for a in accs]),
+        "overhead_factor": np.array([step_overhead_factor(a) for a in accs]),
     }
 
 
@@ -383,7 +423,7 @@ def best_inference(
         "prefill_tokens_per_s_per_device": pick(res["prefill_tokens_per_s"] / tp),
         "decode_tokens_per_s_per_device": pick(res["decode_tokens_per_s"] / tp),
         "ttft_s": pick(cfg["ttft"]),
-        "tpot_s": pick(res["tpot_s"]),
+        "tpot_s": pick(cfg["tpot"]),
         "memory_bytes": pick(res["memory_bytes"]),
         "t_compute": pick(res["t_compute"]),
         "t_memory": pick(res["t_memory"]),
@@ -411,12 +451,14 @@ def sweep(
 
     Returns the :func:`inference_roofline` results and the configuration arrays
     ``tp``, ``slots``, ``rho``, ``ttft`` (at the target's percentile) [s] and
+    ``tpot`` (at the target's percentile; the mean without a target) [s] and
     ``ok`` (fits the devices and memory and meets the targets), broadcastable
     to shape (acc, ..., tp, slots, load).
     """
     eff = efficiency or Efficiency()
     hw = hw_arrays(accs, precision)
     se = hw.pop("software_efficiency")
+    host = hw.pop("overhead_factor")
     extra = (1,) * (nd - 1 + 3)
 
     def grid(x: np.ndarray) -> np.ndarray:  # add tp, slot and load axes
@@ -424,160 +466,61 @@ def sweep(
 
     hw_g = {k: v.reshape((-1, *extra)) for k, v in hw.items()}
     se_g = se.reshape((-1, *extra))
+    host_g = host.reshape((-1, *extra))
     tp = TP_GRID.reshape((1,) * nd + (-1, 1, 1))
     slots = (np.array([float(batch)]) if batch else BATCH_GRID).reshape((1,) * nd + (1, -1, 1))
     queues = target is not None and target.queues
     rho = (LOAD_GRID if queues else np.ones(1)).reshape((1,) * nd + (1, 1, -1))
     limit = TP_GRID[-1] if devices is None else float(devices)
-    effd = {"mfu": eff.mfu * se_g, "mbu": eff.mbu * se_g, "comm": eff.comm_eff * se_g}
+    gemm = eff.fp4_gemm if precision == "fp4" else 1.0
+    effd = {
+        "mfu": eff.mfu * gemm * se_g,
+        "mfu_attn": eff.mfu * se_g,
+        "mbu": eff.mbu * se_g,
+        "comm": eff.comm_eff * se_g,
+        "overhead": eff.layer_overhead_s * host_g,
+        "tile_rows": eff.gemm_tile_rows,
+    }
     n_out_g = grid(n_out)
     common = {
         "arch": arch_arrays(arch),
         "hw": hw_g,
         "precision_bytes": (BYTES_PER_PARAM[precision], KV_BYTES[precision]),
         "tp": tp,
-        "slots": slots,
         "n_in": grid(n_in),
         "n_out": n_out_g,
         "eff": effd,
     }
-    cap = inference_roofline(batch=slots, **common)  # every slot full: the capacity
-    res = dict(inference_roofline(batch=slots * rho, **common)) if queues else dict(cap)
-    for k in ("tokens_per_s", "prefill_tokens_per_s", "decode_tokens_per_s"):
-        res[k] = cap[k] * rho  # busy a share rho of the time
-    ok = cap["fits"] & (tp <= limit)
+    # rho x slots sequences decode on average: one token each per cycle (Little's law)
+    res = dict(inference_roofline(batch=slots * rho, slots=slots, **common))
+    ok = res["fits"] & (tp <= limit)
     first = res["ttft_s"] + res["t_step_s"]
-    if queues:
-        first = ttft(
-            slots=slots,
-            rho=rho,
-            n_out=n_out_g,
-            t_prefill_s=res["ttft_s"],
+    tpot = res["tpot_s"]
+    if target is not None:
+        var = tpot_variance(
+            res["prefill_share_s"], slots * rho, res["t_batch_s"], res["ttft_s"], n_out_g
+        )
+        rate = chunk_rate(
             t_step_s=res["t_step_s"],
-            t_cycle_s=res["tpot_s"],
+            prefill_share_s=res["prefill_share_s"],
+            t_prefill_s=res["ttft_s"],
+            n_out=n_out_g,
+            tpot_var_s2=var,
+            tpot_target_s=target.tpot_s,
             percentile=target.percentile,
         )
-    if target is not None:
-        ok = ok & (res["tpot_s"] <= target.tpot_s) & (first <= target.ttft_s)
-    return res, {"tp": tp, "slots": slots, "rho": rho, "ttft": first, "ok": ok}
-
-
-def bound_of(t_compute: Any, t_memory: Any, t_comm: Any) -> np.ndarray:
-    """Which roof dominates: 'compute', 'memory' or 'communication'."""
-    stack = np.stack(np.broadcast_arrays(t_compute, t_memory, t_comm))
-    names = np.array(["compute", "memory", "communication"])
-    return names[stack.argmax(axis=0)]
-
-
-# Per-device training throughput falls with the cluster at a fixed problem as N^-alpha:
-# MLPerf Training v4.0 GPT-3 175B (NVIDIA Eos, NeMo 24.04, closed): 845 tokens/s per H100
-# on 512 GPUs, 556 on 10,752 (mlcommons/training_results_v4.0, result_0 block timings):
-# alpha = ln(845/556) / ln(10752/512) = 0.1375 (13.8x the throughput for 21x the GPUs).
-TRAINING_SCALE_ALPHA = 0.1375
-TRAINING_SCALE_REFERENCE = 1024  # devices at which the fitted training MFU holds
-
-
-def scale_efficiency(devices: Any, alpha: float = TRAINING_SCALE_ALPHA) -> np.ndarray:
-    """Per-device training throughput at ``devices`` relative to 1,024 devices [1].
-
-    ``(N / 1024)^-alpha``: communication, pipeline bubbles and stragglers grow with the
-    cluster (fitted to MLPerf's fixed-size GPT-3 benchmark).
-    """
-    n = np.maximum(np.asarray(devices, dtype=float), 1.0)
-    return np.power(n / TRAINING_SCALE_REFERENCE, -alpha)
-
-
-def training_time(
-    tokens: Any, *, active_params: Any, devices: Any, peak_flops: Any, mfu: Any
-) -> dict[str, np.ndarray]:
-    """Time to train on ``tokens`` tokens: FLOP = 6·P_active·D.
-
-    ``mfu`` holds at 1,024 devices; other cluster sizes scale it by
-    :func:`scale_efficiency`. Returns ``flop`` [FLOP], ``seconds`` [s],
-    ``device_hours`` [h] and ``mfu`` (at this cluster size) [1].
-    """
-    flop = 6.0 * np.asarray(active_params, dtype=float) * np.asarray(tokens, dtype=float)
-    mfu_n = np.asarray(mfu, dtype=float) * scale_efficiency(devices)
-    seconds = flop / (np.asarray(devices, dtype=float) * peak_flops * mfu_n)
-    return {
-        "flop": flop,
-        "seconds": seconds,
-        "device_hours": seconds * devices / 3600.0,
-        "mfu": mfu_n,
-    }
-
-
-def perf(
-    acc: Accelerator,
-    arch: Architecture,
-    *,
-    devices: int = 8,
-    batch: int | None = None,
-    n_in: float = 294.0,
-    n_out: float = 294.45,
-    precision: str = "fp8",
-    efficiency: Efficiency | None = None,
-    tpot_slo_s: float | None = None,
-    target: LatencyTarget | None = None,
-) -> PerfResult:
-    """Inference performance of ``devices`` x ``acc`` serving ``arch``.
-
-    ``batch=None`` picks the throughput-optimal batch that fits in memory (what
-    an MLPerf Offline run measures), or under ``target`` the largest throughput
-    that meets its TTFT and TPOT (Server, Interactive). Raises
-    :class:`AiinfraError` when the model cannot fit on the devices at any
-    parallelism, or no configuration meets the targets.
-    """
-    from aiinfra.errors import AiinfraError
-
-    if devices < 1:
-        msg = f"devices must be >= 1, got {devices}"
-        raise AiinfraError(msg)
-    kw = {
-        "devices": devices,
-        "batch": batch,
-        "n_in": n_in,
-        "n_out": n_out,
-        "precision": precision,
-        "efficiency": efficiency,
-    }
-    r = best_inference([acc], arch, tpot_slo_s=tpot_slo_s, target=target, **kw)
-    if not bool(r["fits"][0]) and (target is not None or tpot_slo_s is not None):
-        loose = best_inference([acc], arch, **kw)
-        if bool(loose["fits"][0]):
-            tgt = target or LatencyTarget(tpot_s=float(tpot_slo_s or np.inf))
-            msg = (
-                f"no configuration of {devices} x {acc.name} serving {arch.name} meets "
-                f"TTFT <= {tgt.ttft_s * 1e3:g} ms and TPOT <= {tgt.tpot_s * 1e3:g} ms "
-                f"(best unconstrained TPOT {float(loose['tpot_s'][0]) * 1e3:,.0f} ms); "
-                "relax the targets, add --devices or lower --precision"
+        tpot = tpot_at(res["t_step_s"], res["prefill_share_s"], var, target.percentile)
+        ok = ok & (tpot <= target.tpot_s)
+        if queues:
+            first = ttft(
+                slots=slots,
+                rho=rho,
+                n_out=n_out_g,
+                t_prefill_s=res["ttft_s"],
+                t_step_s=res["t_step_s"],
+                t_cycle_s=res["tpot_s"],
+                percentile=target.percentile,
+                prefill_rate=rate,
             )
-            raise AiinfraError(msg)
-    if not bool(r["fits"][0]):
-        weights_gb = arch.total_params * BYTES_PER_PARAM[precision] / 1e9
-        usable_gb = devices * acc.hbm_bytes * MEM_USABLE / 1e9
-        what = f"batch {batch}" if batch else "even one sequence"
-        msg = (
-            f"{arch.name} does not fit: {weights_gb:,.0f} GB of {precision} weights plus the KV "
-            f"cache of {what} need more than the {usable_gb:,.0f} GB usable on {devices} x "
-            f"{acc.name}; add --devices, lower --precision or --batch"
-        )
-        raise AiinfraError(msg)
-    tp = int(r["tp"][0])
-    replicas = devices // tp
-    used = tp * replicas
-    return PerfResult(
-        tokens_per_s=float(r["tokens_per_s_per_device"][0]) * used,
-        tokens_per_s_per_device=float(r["tokens_per_s_per_device"][0]) * used / devices,
-        tokens_per_s_per_user=float(r["tokens_per_s_per_user"][0]),
-        prefill_tokens_per_s=float(r["prefill_tokens_per_s_per_device"][0]) * used,
-        decode_tokens_per_s=float(r["decode_tokens_per_s_per_device"][0]) * used,
-        ttft_s=float(r["ttft_s"][0]),
-        tpot_s=float(r["tpot_s"][0]),
-        memory_gb=float(r["memory_bytes"][0]) / 1e9,
-        bound=str(bound_of(r["t_compute"], r["t_memory"], r["t_comm"])[0]),
-        batch=int(r["batch"][0]),
-        load=float(r["load"][0]),
-        tp=tp,
-        replicas=replicas,
-    )
+        ok = ok & (first <= target.ttft_s)
+    return res, {"tp": tp, "slots": slots, "rho": rho, "ttft": first, "tpot": tpot, "ok": ok}

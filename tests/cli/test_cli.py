@@ -254,7 +254,8 @@ def test_perf_latency_scenarios():
         rates[sc] = json.loads(res.output)
     inter = rates["interactive"]
     assert inter["ttft_s"] <= 0.45 and inter["tpot_s"] <= 0.04
-    assert inter["tokens_per_s_per_user"] == pytest.approx(1 / inter["tpot_s"])
+    # tokens/s per user is the mean speed; the TPOT reported is the p99 the target binds
+    assert 1 / inter["tpot_s"] <= inter["tokens_per_s_per_user"] <= 1.3 / inter["tpot_s"]
     assert rates["server"]["tokens_per_s"] <= rates["offline"]["tokens_per_s"]
     # explicit targets override the scenario's
     res = invoke("perf", "-a", "H200-SXM", "-m", "llama-2-70b", "--tpot-ms", "15", "--json")
@@ -290,7 +291,9 @@ def test_perf_year_applies_the_software_of_that_year():
         return json.loads(res.output)["tokens_per_s_per_device"]
 
     base, later = tps(), tps("--year", "2025.3")
-    assert later / base == pytest.approx(31307 / 24525, rel=0.05)  # MLPerf v4.1 -> v5.0
+    # MLPerf v4.1 -> v5.0 on the same hardware: H100 x1.28, H200 x1.12, B200 x1.10; the
+    # NVIDIA stack's trend is their geometric mean
+    assert later / base == pytest.approx(1.161, rel=0.05)
     res = CliRunner().invoke(app, ["perf", "-a", "H100-SXM", "-m", "llama-2-70b", "--year", "1990"])
     assert res.exit_code == 2 and "--year" in res.stderr
 

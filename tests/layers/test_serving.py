@@ -11,14 +11,15 @@ from hypothesis import strategies as st
 
 from aiinfra.catalogs import get_accelerator, get_architecture
 from aiinfra.layers.frontier import frontier, pareto
-from aiinfra.layers.roofline import perf
 from aiinfra.layers.serving import (
     SCENARIOS,
     LatencyTarget,
     prefill_wait,
     slot_wait,
     target_for,
+    ttft,
 )
+from aiinfra.layers.system import perf
 from aiinfra.validation import DEFAULTS
 
 
@@ -103,3 +104,30 @@ def test_frontier_is_monotone():
     assert np.all(np.diff(user) > 0)
     assert np.all(np.diff(dev) <= 0)  # more per user never gives more per device
     assert set(f["precision"]) <= {"bf16", "fp8"}
+
+
+def test_tpot_variance_and_chunks_by_hand():
+    from aiinfra.layers.serving import chunk_rate, tpot_at, tpot_variance
+
+    # batch part 10 ms over 2 x 50 sequences + 5 ms prefill x 20 ms prompts x 1.5 / 100 tokens
+    var = tpot_variance(0.005, 50, 0.010, 0.020, 100)
+    assert var == pytest.approx(0.01**2 / 100 + 0.005 * 0.020 * 1.5 / 100)
+    z = 2.3263478740408408
+    assert tpot_at(0.02, 0.005, var, 0.99) == pytest.approx(0.025 + z * var**0.5)
+    kw = {"t_step_s": 0.02, "prefill_share_s": 0.005, "t_prefill_s": 0.02, "n_out": 100}
+    assert chunk_rate(**kw, tpot_var_s2=var, tpot_target_s=float("inf")) == 1.0
+    # room left by a 40 ms target: ((15 ms / z)^2 - var) x 100 / 5 ms of chunk per step
+    t_c = ((0.015 / z) ** 2 - var) * 100 / 0.005
+    assert chunk_rate(**kw, tpot_var_s2=var, tpot_target_s=0.04) == pytest.approx(
+        t_c / (0.02 + t_c)
+    )
+    # a tighter target leaves shorter chunks, a target below the mean none
+    assert chunk_rate(**kw, tpot_var_s2=var, tpot_target_s=0.03) < t_c / (0.02 + t_c)
+    assert chunk_rate(**kw, tpot_var_s2=var, tpot_target_s=0.02) == 0.0
+
+
+def test_slower_prefill_lengthens_ttft():
+    kw = {"slots": 64, "rho": 0.5, "n_out": 100, "t_prefill_s": 0.02, "t_step_s": 0.02}
+    fast = ttft(**kw, t_cycle_s=0.03)
+    slow = ttft(**kw, t_cycle_s=0.03, prefill_rate=0.5)
+    assert slow > fast + 0.02 - 1e-12  # at least the prefill itself doubles
