@@ -16,3 +16,18 @@ def test_every_case_is_sourced_and_predicted():
 def test_csv_lists_every_case():
     text = validation.validation_csv()
     assert text.count("\n") >= len(validation.cases())
+
+
+def test_docs_validation_table_is_current():
+    # docs/methodology/compute.md carries the table python -m aiinfra.validation_report
+    # --write generates from data/validation.csv
+    from pathlib import Path
+
+    from aiinfra import validation_report as vr
+
+    page = (Path(__file__).resolve().parents[1] / "docs/methodology/compute.md").read_text()
+    block = page.split(vr.BEGIN)[1].split(vr.END)[0]
+    assert block.strip() == vr.markdown().strip()
+    assert (Path(__file__).resolve().parents[1] / "docs/img/validation.png").stat().st_size > 1e4
+    s = vr.summary()
+    assert s["held-out inference"][2] >= 10 and s["training"][2] >= 6
