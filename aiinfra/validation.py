@@ -44,21 +44,21 @@ from aiinfra.layers.serving import SCENARIOS, LatencyTarget
 
 __all__ = ["DEFAULTS", "Defaults", "cases", "fit", "fit_stack", "predict", "target_of"]
 
-# physically plausible ranges: achieved MFU 30-80 %, HBM utilisation 40-85 % (streaming
-# kernels reach ~85-90 % of HBM peak), FP4 GEMMs at 40-100 % of the FP8-calibrated MFU,
+# physically plausible ranges: achieved MFU 30-80 %, HBM utilisation 60-85 % (streaming
+# kernels reach ~85-90 % of HBM peak), FP4 GEMMs at 0.8-2x the FP8 rate,
 # 0-60 us per layer and decode iteration (a dozen kernels of a few us launch/tail each)
-FIT_BOUNDS = [(0.3, 0.8), (0.6, 0.85), (0.4, 1.0), (0.0, 1e-4)]
+FIT_BOUNDS = [(0.3, 0.8), (0.6, 0.85), (0.8, 2.0), (0.0, 1e-4)]
 
 
 @dataclass(frozen=True)
 class Defaults:
     """Default efficiencies of the compute layer (fitted by :func:`fit`)."""
 
-    mfu: float = 0.734
-    mbu: float = 0.638
+    mfu: float = 0.729
+    mbu: float = 0.648
     comm_eff: float = 0.70
-    fp4_gemm: float = 0.532
-    layer_overhead_s: float = 6.15e-05
+    fp4_gemm: float = 1.077
+    layer_overhead_s: float = 6.52e-05
     gemm_tile_rows: float = 64.0
     training_mfu: float = 0.454
 

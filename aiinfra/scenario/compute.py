@@ -237,8 +237,8 @@ class ComputeSection(Section):
     latency_percentile: float = Field(
         0.95, gt=0.5, lt=1, description="Percentile the workloads' TTFT targets apply to."
     )
-    mfu: float = Field(0.734, gt=0, le=1, description="Roofline compute efficiency (fitted).")
-    mbu: float = Field(0.638, gt=0, le=1, description="Roofline HBM efficiency (fitted).")
+    mfu: float = Field(0.729, gt=0, le=1, description="Roofline compute efficiency (fitted).")
+    mbu: float = Field(0.648, gt=0, le=1, description="Roofline HBM efficiency (fitted).")
     production_efficiency: Q("", gt=0, le=2) = Field(
         0.3,
         description="Production serving rate as a share of the roofline under the latency "
@@ -264,7 +264,8 @@ class ComputeSection(Section):
     training_mfu: Q("", gt=0, le=1) = Field(
         0.387,
         description="Fleet-average training MFU over the cluster sizes labs run (the "
-        "compute layer fits 0.443 at 1,024 devices, falling as N^-0.1375).",
+        "compute layer fits 0.454 at 1,024 devices before tensor-parallel communication, "
+        "falling as N^-0.1375).",
     )
     training_precision: Literal["bf16", "fp8"] = Field("bf16", description="Training precision.")
     training_goodput: Q("", gt=0, le=1) = Field(
