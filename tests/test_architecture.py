@@ -48,7 +48,7 @@ TIERS: dict[str, tuple[str, ...]] = {
         "backtest",
         "dashboard",
     ),
-    "report": ("report",),
+    "report": ("report", "validation_report"),
     "interface": ("cli", "webapp", "reference"),
 }
 ORDER = list(TIERS)
