@@ -54,11 +54,11 @@ FIT_BOUNDS = [(0.3, 0.8), (0.6, 0.85), (0.8, 2.0), (0.0, 1e-4)]
 class Defaults:
     """Default efficiencies of the compute layer (fitted by :func:`fit`)."""
 
-    mfu: float = 0.729
-    mbu: float = 0.648
+    mfu: float = 0.721
+    mbu: float = 0.665
     comm_eff: float = 0.70
-    fp4_gemm: float = 1.077
-    layer_overhead_s: float = 6.52e-05
+    fp4_gemm: float = 1.122
+    layer_overhead_s: float = 6.32e-05
     gemm_tile_rows: float = 64.0
     training_mfu: float = 0.454
 

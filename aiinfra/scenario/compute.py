@@ -237,8 +237,8 @@ class ComputeSection(Section):
     latency_percentile: float = Field(
         0.95, gt=0.5, lt=1, description="Percentile the workloads' TTFT targets apply to."
     )
-    mfu: float = Field(0.729, gt=0, le=1, description="Roofline compute efficiency (fitted).")
-    mbu: float = Field(0.648, gt=0, le=1, description="Roofline HBM efficiency (fitted).")
+    mfu: float = Field(0.722, gt=0, le=1, description="Roofline compute efficiency (fitted).")
+    mbu: float = Field(0.665, gt=0, le=1, description="Roofline HBM efficiency (fitted).")
     production_efficiency: Q("", gt=0, le=2) = Field(
         0.3,
         description="Production serving rate as a share of the roofline under the latency "
