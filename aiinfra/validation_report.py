@@ -15,9 +15,10 @@ from typing import Any
 
 from aiinfra import validation
 
-__all__ = ["chart", "markdown", "rows", "summary"]
+__all__ = ["chart", "markdown", "rows", "summary", "vendor_markdown", "vendor_rows"]
 
 BEGIN, END = "<!-- validation-table -->", "<!-- /validation-table -->"
+VBEGIN, VEND = "<!-- vendor-table -->", "<!-- /vendor-table -->"
 ROUNDS = {"2024.2": "v4.0", "2024.6": "v4.1", "2025.3": "v5.0", "2025.7": "v5.1"}
 UNITS = {"token/s": "tok/s", "device-hour": "device-h", "ratio": "x"}
 
@@ -42,6 +43,16 @@ def rows() -> list[dict[str, Any]]:
             scenario = "training"
         out.append({**r, "what": what, "system": system, "scenario": scenario})
     return out
+
+
+def short_source(src: str) -> str:
+    """The results repository or paper a case's source names (a parenthesised part naming
+    ``results``, ``arXiv`` or a path), else the text before its first colon."""
+    for inner in re.findall(r"\(([^()]*)\)", src):
+        for part in re.split(r"[,;]", inner):
+            if re.search(r"results|arXiv|/", part):
+                return part.strip().split(" ")[0]
+    return re.split(r": |[,;]", src)[0].strip()
 
 
 def _num(x: float) -> str:
@@ -70,15 +81,15 @@ def markdown() -> str:
     """The validation table (Markdown) with its summary line."""
     rs = rows()
     lines = [
-        "| case | system | scenario | split | measured | model | error |",
-        "|---|---|---|---|---:|---:|---:|",
+        "| case | system | scenario | split | measured | model | error | source |",
+        "|---|---|---|---|---:|---:|---:|---|",
     ]
     for r in rs:
         unit = UNITS.get(str(r["unit"]), str(r["unit"]))
         lines.append(
             f"| {r['what']} | {r['system']} | {r['scenario']} | {r['split']} | "
             f"{_num(float(r['measured']))} {unit} | {_num(float(r['model']))} | "
-            f"{float(r['rel_error']) * 100:+.0f} % |"
+            f"{float(r['rel_error']) * 100:+.0f} % | {short_source(str(r['source']))} |"
         )
     s = summary(rs)
     order = ["offline", "server", "interactive", "held-out inference", "all inference", "training"]
@@ -88,6 +99,48 @@ def markdown() -> str:
         if k in s
     ]
     lines += ["", "Absolute errors -- " + "; ".join(parts) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def vendor_rows() -> list[dict[str, Any]]:
+    """``data/vendor_serving_tables.csv`` (vendor throughput tables, Offline-like, at their
+    stated tensor parallelism on ``devices``) with the model's value and error."""
+    from aiinfra.catalogs import at_software_year, get_accelerator, get_architecture, read_csv
+    from aiinfra.layers.roofline import best_inference
+
+    out = []
+    for c in read_csv("vendor_serving_tables.csv"):
+        acc = at_software_year(get_accelerator(c["accelerator"]), float(c["round_year"]))
+        r = best_inference(
+            [acc],
+            get_architecture(c["model"]),
+            devices=int(c["devices"]),
+            n_in=float(c["input_tokens"]),
+            n_out=float(c["output_tokens"]),
+            precision=c["precision"],
+            efficiency=validation.DEFAULTS.inference,
+        )
+        model = float(r["tokens_per_s_per_device"][0]) * int(c["devices"])
+        out.append({**c, "model_value": model, "rel_error": model / float(c["measured"]) - 1})
+    return out
+
+
+def vendor_markdown() -> str:
+    """Median and largest error per model x system of the vendor tables (Markdown)."""
+    groups: dict[tuple[str, str, str], list[float]] = {}
+    for r in vendor_rows():
+        key = (r["model"], f"{r['devices']}×{r['accelerator']} TP{r['tp']}", r["precision"])
+        groups.setdefault(key, []).append(float(r["rel_error"]))
+    lines = [
+        "| model | system | precision | ISL/OSL pairs | median error | range |",
+        "|---|---|---|---:|---:|---|",
+    ]
+    for (model, system, prec), errs in groups.items():
+        lines.append(
+            f"| {model} | {system} | {prec.upper()} | {len(errs)} | "
+            f"{statistics.median(errs) * 100:+.0f} % | "
+            f"{min(errs) * 100:+.0f} % to {max(errs) * 100:+.0f} % |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -139,8 +192,10 @@ def _write(root: Path) -> None:  # pragma: no cover - maintenance entry point
 
     page = root / "docs" / "methodology" / "compute.md"
     text = page.read_text(encoding="utf-8")
-    block = f"{BEGIN}\n{markdown()}{END}"
-    text = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    for begin, end, make in ((BEGIN, END, markdown), (VBEGIN, VEND, vendor_markdown)):
+        block = f"{begin}\n{make()}{end}"
+        pattern = re.escape(begin) + r".*?" + re.escape(end)
+        text = re.sub(pattern, lambda _, b=block: b, text, flags=re.S)
     page.write_text(text, encoding="utf-8")
     atomic_write_bytes(root / "docs" / "img" / "validation.png", render_png(chart(), "en"))
 
