@@ -103,8 +103,8 @@ def markdown() -> str:
 
 
 def vendor_rows() -> list[dict[str, Any]]:
-    """``data/vendor_serving_tables.csv`` (vendor throughput tables, Offline-like, at their
-    stated tensor parallelism on ``devices``) with the model's value and error."""
+    """``data/vendor_serving_tables.csv`` (vendor throughput tables, Offline-like) at their
+    stated tensor-parallel degree, with the model's value and error."""
     from aiinfra.catalogs import at_software_year, get_accelerator, get_architecture, read_csv
     from aiinfra.layers.roofline import best_inference
 
@@ -119,6 +119,7 @@ def vendor_rows() -> list[dict[str, Any]]:
             n_out=float(c["output_tokens"]),
             precision=c["precision"],
             efficiency=validation.DEFAULTS.inference,
+            replica=int(c["tp"]),
         )
         model = float(r["tokens_per_s_per_device"][0]) * int(c["devices"])
         out.append({**c, "model_value": model, "rel_error": model / float(c["measured"]) - 1})

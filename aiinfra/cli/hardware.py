@@ -99,6 +99,14 @@ def perf(
     accelerator: Annotated[str, typer.Option("--accelerator", "-a", help="Catalog name.")],
     model: Annotated[str, typer.Option("--model", "-m", help="Catalog model name.")],
     devices: Annotated[int, typer.Option("--devices", help="Devices in the system.")] = 8,
+    tp: Annotated[
+        int | None,
+        typer.Option(
+            "--tp",
+            help="Devices per replica (tensor parallel up to 8, pipeline stages beyond); "
+            "default: the best one is searched.",
+        ),
+    ] = None,
     batch: Annotated[
         str, typer.Option("--batch", help="Sequences per replica, or 'auto'.")
     ] = "auto",
@@ -170,6 +178,8 @@ def perf(
     )
     if year is not None and not 2015 <= year <= 2040:
         problems.append(f"--year: {year:g} is outside 2015-2040")
+    if tp is not None and (tp < 1 or tp > devices or devices % tp or tp & (tp - 1)):
+        problems.append(f"--tp: {tp} is not allowed; use a power of two that divides --devices")
     problems += _png_problems(png, frontier)
     if problems:
         _fail(problems)
@@ -209,6 +219,7 @@ def perf(
             precision=precision,
             efficiency=DEFAULTS.inference,
             target=target,
+            replica=tp,
         )
         out = res.as_dict()
     title = (

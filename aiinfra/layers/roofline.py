@@ -394,8 +394,12 @@ def best_inference(
     efficiency: Efficiency | None = None,
     tpot_slo_s: float | None = None,
     target: LatencyTarget | None = None,
+    replica: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Throughput-optimal configuration per accelerator (and per n_in/n_out entry).
+
+    ``replica`` fixes the devices per replica (a stated tensor-parallel degree) instead of
+    searching it.
 
     Searches the replica size (powers of two up to ``devices``, or up to 256;
     tensor parallel up to 8, pipeline stages beyond, over the scale-out NIC
@@ -415,7 +419,9 @@ def best_inference(
     nd = max(1, n_in.ndim, n_out.ndim)
     # accelerator axis first; n_in/n_out broadcast against (acc, 1, ...)
     np.broadcast_shapes((len(accs),) + (1,) * (nd - 1), n_in.shape, n_out.shape)
-    res, cfg = sweep(accs, arch, nd, n_in, n_out, devices, batch, precision, efficiency, target)
+    res, cfg = sweep(
+        accs, arch, nd, n_in, n_out, devices, batch, precision, efficiency, target, replica
+    )
     per_device = np.where(cfg["ok"], res["tokens_per_s"] / cfg["tp"], 0.0)
     full = np.broadcast_to(per_device, np.broadcast_shapes(per_device.shape, cfg["ok"].shape))
     flat = full.reshape((*full.shape[:nd], -1))
@@ -455,8 +461,10 @@ def sweep(
     precision: str,
     efficiency: Efficiency | None,
     target: LatencyTarget | None,
+    replica: int | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Roofline of every (accelerator, n_in/n_out, tp, slots, load) configuration.
+    """Roofline of every (accelerator, n_in/n_out, tp, slots, load) configuration
+    (``tp`` the devices per replica: :data:`TP_GRID`, or only ``replica`` when given).
 
     Returns the :func:`inference_roofline` results and the configuration arrays
     ``tp``, ``slots``, ``rho``, ``ttft`` (at the target's percentile) [s] and
@@ -476,7 +484,8 @@ def sweep(
     hw_g = {k: v.reshape((-1, *extra)) for k, v in hw.items()}
     se_g = se.reshape((-1, *extra))
     host_g = host.reshape((-1, *extra))
-    tp = TP_GRID.reshape((1,) * nd + (-1, 1, 1))
+    grid_tp = TP_GRID if replica is None else np.array([float(replica)])
+    tp = grid_tp.reshape((1,) * nd + (-1, 1, 1))
     slots = (np.array([float(batch)]) if batch else BATCH_GRID).reshape((1,) * nd + (1, -1, 1))
     queues = target is not None and target.queues
     rho = (LOAD_GRID if queues else np.ones(1)).reshape((1,) * nd + (1, 1, -1))

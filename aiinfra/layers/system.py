@@ -63,8 +63,11 @@ def perf(
     efficiency: Efficiency | None = None,
     tpot_slo_s: float | None = None,
     target: LatencyTarget | None = None,
+    replica: int | None = None,
 ) -> PerfResult:
     """Inference performance of ``devices`` x ``acc`` serving ``arch``.
+
+    ``replica`` fixes the devices per replica (default: searched).
 
     ``batch=None`` picks the throughput-optimal batch that fits in memory (what
     an MLPerf Offline run measures), or under ``target`` the largest throughput
@@ -79,6 +82,7 @@ def perf(
         raise AiinfraError(msg)
     kw = {
         "devices": devices,
+        "replica": replica,
         "batch": batch,
         "n_in": n_in,
         "n_out": n_out,

@@ -268,6 +268,18 @@ def test_perf_latency_scenarios():
     assert never.exit_code == 2 and "meets TTFT" in never.output
 
 
+def test_perf_fixed_replica():
+    # --tp fixes the devices per replica (a stated tensor-parallel degree)
+    res = invoke("perf", "-a", "H200-SXM", "-m", "llama-2-70b", "--tp", "4", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert doc["tp"] == 4 and doc["replicas"] == 2
+    free = json.loads(invoke("perf", "-a", "H200-SXM", "-m", "llama-2-70b", "--json").output)
+    assert free["tokens_per_s"] >= doc["tokens_per_s"]  # the search can only do better
+    bad = invoke("perf", "-a", "H200-SXM", "-m", "llama-2-70b", "--tp", "3")
+    assert bad.exit_code == 2 and "--tp: 3 is not allowed" in bad.output
+
+
 def test_perf_frontier_json():
     res = invoke("perf", "-a", "B200", "-m", "llama-3.1-70b", "--frontier", "--json")
     assert res.exit_code == 0, res.output

@@ -1,6 +1,5 @@
 import json
 import statistics
-import time
 from types import SimpleNamespace
 
 import numpy as np
@@ -15,6 +14,7 @@ from aiinfra.cli import app
 from aiinfra.errors import AiinfraError
 from aiinfra.layers import compute as cp
 from aiinfra.scenario.demand import DemandSection
+from tests.timing import best_ratio, reference_passes
 
 
 def test_expert_coverage_hand_values():
@@ -401,12 +401,14 @@ def test_requirements_ten_thousand_draws_fast():
     kw["peak_to_average"] = np.full((draws, n_w), 1.5)
     kw["lead_years"] = np.full(draws, 0.8)
     kw["training_lead_years"] = np.full(draws, 1.3)
-    cp.requirements(t, p=p.compute, lifetime=p.fleet.lifetime_years, **kw, **static)  # warm-up
-    t0 = time.perf_counter()
     out = cp.requirements(t, p=p.compute, lifetime=p.fleet.lifetime_years, **kw, **static)
-    # linear in the catalog's types: ~15 ms per type for 10,000 draws x 13 years alone,
-    # generous for a busy 2-worker CI (guards against an order-of-magnitude regression)
-    assert time.perf_counter() - t0 < 0.05 * len(accs)
+    ratio = best_ratio(
+        lambda: cp.requirements(t, p=p.compute, lifetime=p.fleet.lifetime_years, **kw, **static),
+        lambda: reference_passes(draws, len(accs), 13),
+    )
+    # linear in the catalog's types: ~1.5x 780 fused passes over (draw, type) arrays here,
+    # timed in the same run so a busy CI worker slows both alike
+    assert ratio < 4.0, ratio
     assert out["xpus_by_type"].shape == (draws, 13, len(accs))
     assert np.isfinite(out["xpus_total"]).all()
 
