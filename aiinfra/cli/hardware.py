@@ -93,20 +93,31 @@ def _perf_problems(
     return problems, n_batch
 
 
+TpOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--tp",
+        help="Devices per replica (tensor parallel up to 8, pipeline stages beyond); "
+        "default: the best one is searched.",
+    ),
+]
+YearOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--year",
+        help="Serving software of that year (data/software_maturity.csv: MLPerf rounds "
+        "on the same hardware); default the MLPerf v4.1 calibration (2024.6).",
+    ),
+]
+
+
 @app.command()
 @handles_errors
 def perf(
     accelerator: Annotated[str, typer.Option("--accelerator", "-a", help="Catalog name.")],
     model: Annotated[str, typer.Option("--model", "-m", help="Catalog model name.")],
     devices: Annotated[int, typer.Option("--devices", help="Devices in the system.")] = 8,
-    tp: Annotated[
-        int | None,
-        typer.Option(
-            "--tp",
-            help="Devices per replica (tensor parallel up to 8, pipeline stages beyond); "
-            "default: the best one is searched.",
-        ),
-    ] = None,
+    tp: TpOpt = None,
     batch: Annotated[
         str, typer.Option("--batch", help="Sequences per replica, or 'auto'.")
     ] = "auto",
@@ -144,14 +155,7 @@ def perf(
             "of tokens/s per device against tokens/s per user.",
         ),
     ] = False,
-    year: Annotated[
-        float | None,
-        typer.Option(
-            "--year",
-            help="Serving software of that year (data/software_maturity.csv: MLPerf rounds "
-            "on the same hardware); default the MLPerf v4.1 calibration (2024.6).",
-        ),
-    ] = None,
+    year: YearOpt = None,
     png: Annotated[
         Path | None,
         typer.Option("--png", help="With --frontier: also write the curve as a PNG file."),
