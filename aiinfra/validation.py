@@ -110,7 +110,8 @@ def train(
 def predict(case: dict[str, str], d: Defaults = DEFAULTS, acc: Accelerator | None = None) -> float:
     """Model value for one case in the case's unit (token/s or device-hour).
 
-    ``acc`` replaces the catalog accelerator (to fit its software efficiency).
+    ``acc`` replaces the catalog accelerator (to fit its software efficiency); a ``tp``
+    entry fixes the devices per replica.
     """
     acc = acc or get_accelerator(case["accelerator"])
     arch = get_architecture(case["model"])
@@ -136,6 +137,7 @@ def predict(case: dict[str, str], d: Defaults = DEFAULTS, acc: Accelerator | Non
             precision=case["precision"],
             efficiency=d.inference,
             target=tgt,
+            replica=int(case["tp"]) if case.get("tp") else None,
         )
         return float(res["tokens_per_s_per_device"][0]) * devices
 

@@ -105,23 +105,11 @@ def markdown() -> str:
 def vendor_rows() -> list[dict[str, Any]]:
     """``data/vendor_serving_tables.csv`` (vendor throughput tables, Offline-like) at their
     stated tensor-parallel degree, with the model's value and error."""
-    from aiinfra.catalogs import at_software_year, get_accelerator, get_architecture, read_csv
-    from aiinfra.layers.roofline import best_inference
+    from aiinfra.catalogs import read_csv
 
     out = []
     for c in read_csv("vendor_serving_tables.csv"):
-        acc = at_software_year(get_accelerator(c["accelerator"]), float(c["round_year"]))
-        r = best_inference(
-            [acc],
-            get_architecture(c["model"]),
-            devices=int(c["devices"]),
-            n_in=float(c["input_tokens"]),
-            n_out=float(c["output_tokens"]),
-            precision=c["precision"],
-            efficiency=validation.DEFAULTS.inference,
-            replica=int(c["tp"]),
-        )
-        model = float(r["tokens_per_s_per_device"][0]) * int(c["devices"])
+        model = validation.predict({**c, "kind": "inference", "scenario": "offline"})
         out.append({**c, "model_value": model, "rel_error": model / float(c["measured"]) - 1})
     return out
 

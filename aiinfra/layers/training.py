@@ -26,8 +26,7 @@ from typing import Any
 import numpy as np
 
 from aiinfra.catalogs import Accelerator, Architecture
-
-WEIGHT_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5}
+from aiinfra.layers.roofline import BYTES_PER_PARAM, MAX_TP, MEM_USABLE, Efficiency
 
 __all__ = [
     "ACTIVATION_BYTES",
@@ -51,9 +50,7 @@ ACTIVATION_BYTES = 34.0  # per layer, token and hidden unit (bf16; Korthikanti e
 # Share of the tensor-parallel all-reduces hidden behind GEMMs: assumption, half (NeMo's
 # TP_COMM_OVERLAP splits GEMMs to overlap them; MLPerf configs enable it)
 TP_OVERLAP = 0.5
-MEM_USABLE = 0.9  # share of HBM for weights and activations
-MAX_TP = 8
-LINK_EFF = 0.7  # achieved share of the scale-up link bandwidth
+LINK_EFF = Efficiency().comm_eff  # achieved share of the scale-up link bandwidth
 
 
 def scale_efficiency(devices: Any, alpha: float = TRAINING_SCALE_ALPHA) -> np.ndarray:
@@ -169,7 +166,7 @@ def train(
     ``tp_share`` [1].
     """
     seq = float(seq_len or min(arch.max_context, 8192))
-    resident = arch.total_params * WEIGHT_BYTES[precision] if lora else 0.0
+    resident = arch.total_params * BYTES_PER_PARAM[precision] if lora else 0.0
     tp = tensor_parallel(
         hidden=arch.hidden,
         layers=arch.layers,
