@@ -147,12 +147,9 @@ def predict(case: dict[str, str], d: Defaults = DEFAULTS, acc: Accelerator | Non
         # queries of the run, a stricter percentile for short runs (two passes)
         for _ in range(2):
             queries = rate / n_out * float(case["min_duration_s"])
-            p = early_stopping_percentile(queries, SCENARIOS_PERCENTILE)
+            p = early_stopping_percentile(queries, target.percentile)
             rate = run(replace(target, percentile=p)) or rate
     return rate
-
-
-SCENARIOS_PERCENTILE = 0.99
 
 
 def early_stopping_percentile(queries: float, percentile: float = 0.99) -> float:
