@@ -11,20 +11,21 @@ draws; it holds no physics and no per-run state. The work is done by
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import xarray as xr
 
 from aiinfra.catalogs import COMPANIES, NODE_FAMILIES, VENDORS
 from aiinfra.layers import economics, fab
 from aiinfra.layers.fleet import LAYERS
 from aiinfra.pipeline import MODEL_REGISTRY, PipelineResult, Static, build_static, run_pipeline
 from aiinfra.pipeline.run import NonFiniteOutputError, first_nonfinite
-from aiinfra.results import build_dataset
 from aiinfra.scenario import OWNERS, DemandSection, Scenario, load_scenario
 from aiinfra.uncertainty import sample_parameters
 from aiinfra.version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    import xarray as xr
 
 __all__ = ["LAYERS", "MODEL_REGISTRY", "Chain", "binding_share", "run"]
 
@@ -148,11 +149,19 @@ class Chain:
         self, arrays: dict[str, np.ndarray], attrs: dict[str, Any], first_draw: int = 0
     ) -> xr.Dataset:
         """Label raw arrays (adds across-draw summaries such as ``binding_share``)."""
-        arrays = dict(arrays)
-        draws = next(iter(arrays.values())).shape[0]
-        arrays["binding_share"] = binding_share(arrays["binding_layer"])
-        coords = {"draw": np.arange(first_draw, first_draw + draws), **self.coords()}
-        return build_dataset(arrays, coords, attrs)
+        from aiinfra.results import build_dataset
+
+        return build_dataset(*self.labelled(arrays, first_draw), attrs)
+
+    def labelled(
+        self, arrays: Mapping[str, np.ndarray], first_draw: int = 0
+    ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """The outputs with the across-draw summaries (``binding_share``) and the
+        coordinates of every dimension: what :meth:`dataset` labels."""
+        out = dict(arrays)
+        draws = next(iter(out.values())).shape[0]
+        out["binding_share"] = binding_share(out["binding_layer"])
+        return out, {"draw": np.arange(first_draw, first_draw + draws), **self.coords()}
 
 
 def binding_share(binding_layer: np.ndarray) -> np.ndarray:

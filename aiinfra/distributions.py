@@ -30,6 +30,9 @@ import numpy as np
 __all__ = ["KINDS", "Dist", "parse_dist"]
 
 Z90 = 1.2815515655446004  # scipy.special.ndtri(0.9)
+# scipy.special.ndtri(eps) for float64 eps: the most extreme standard normal a design with
+# u in [eps, 1 - eps] can draw (ndtri(1 - eps) is its negative; both tested against scipy)
+Z_EPS = -8.125890664701908
 
 _ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     # kind: (required keys, optional keys)
@@ -82,6 +85,19 @@ class Dist:
         if self.kind == "normal":
             return (float("-inf"), float("inf"))
         return (p["min"], p["max"])
+
+    def extremes(self) -> tuple[float, float]:
+        """The most extreme values a seeded design can draw (u = eps and 1 - eps),
+        without scipy: the bounds for bounded kinds, ``Z_EPS`` standard deviations out
+        for the normal family."""
+        p = dict(self.params)
+        if self.kind == "lognormal":
+            with np.errstate(over="ignore"):
+                lo, hi = np.exp(p["sigma"] * np.array([Z_EPS, -Z_EPS]))
+            return p["median"] * float(lo), p["median"] * float(hi)
+        if self.kind == "normal":
+            return p["mean"] + p["sd"] * Z_EPS, p["mean"] - p["sd"] * Z_EPS
+        return self.support()
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF at probabilities ``u`` (array in (0, 1))."""

@@ -21,8 +21,6 @@ import ctypes
 import ctypes.util
 from collections.abc import Iterator
 
-import numpy as np
-
 __all__ = ["keep_freed_memory", "no_hugepages", "set_numpy_hugepages"]
 
 _M_TRIM_THRESHOLD = -1
@@ -32,6 +30,8 @@ _M_MMAP_THRESHOLD = -3
 def set_numpy_hugepages(enabled: bool) -> bool | None:
     """Switch numpy's huge-page request for new arrays; returns the previous setting
     (None where this numpy has no such switch)."""
+    import numpy as np  # here: the CLI's start-up does not pay for numpy
+
     for mod in ("_core", "core"):
         multiarray = getattr(getattr(np, mod, None), "multiarray", None)
         setter = getattr(multiarray, "_set_madvise_hugepage", None)
@@ -51,13 +51,21 @@ def no_hugepages() -> Iterator[None]:
             set_numpy_hugepages(previous)
 
 
+def _libc() -> ctypes.CDLL:
+    """The C library: glibc's soname first (``find_library`` may run ``ldconfig``)."""
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return ctypes.CDLL(ctypes.util.find_library("c"))
+
+
 def keep_freed_memory() -> bool:
     """Serve large arrays from the heap and never trim it (glibc only).
 
     Returns whether the settings were applied.
     """
     with contextlib.suppress(OSError, AttributeError, TypeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = _libc()
         ok = libc.mallopt(_M_MMAP_THRESHOLD, 1 << 30) == 1
         return ok and libc.mallopt(_M_TRIM_THRESHOLD, (1 << 31) - 1) == 1
     return False

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-import numpy as np
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
 from aiinfra.distributions import KINDS, Dist, parse_dist
@@ -93,11 +92,8 @@ class QSpec:
             if any(abs(v) > MAX_ABS for _, v in dist.params):
                 msg = f"distribution parameters must be at most {MAX_ABS:g} in size"
                 raise ValueError(msg)
-            # the most extreme values a seeded design can draw (u = eps, 1 - eps)
-            eps = float(np.finfo(float).eps)
-            with np.errstate(over="ignore", invalid="ignore"):
-                tails = dist.ppf(np.array([eps, 1.0 - eps]))
-            if not np.all(np.abs(tails) <= MAX_ABS):
+            tails = dist.extremes()  # what a seeded design can draw at u = eps, 1 - eps
+            if not all(abs(t) <= MAX_ABS for t in tails):
                 msg = (
                     f"distribution is too wide: its extreme draws reach {tails[0]:.3g} and "
                     f"{tails[1]:.3g}{self._u}; keep them within ±{MAX_ABS:g}"

@@ -1,5 +1,8 @@
 """Results: arrays from the chain -> labelled xarray.Dataset -> files.
 
+xarray is imported where a Dataset is built or read: a point run writes its files
+from the arrays directly (:func:`write_point_outputs`), so it never pays for xarray.
+
 Files are written atomically: each to a temporary file in the target
 directory, then renamed into place, so a failed or killed run leaves either
 the previous complete outputs or none.
@@ -14,14 +17,16 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import xarray as xr
 
 from aiinfra.forking import STATE, forked_pool
 from aiinfra.outdir import MARKER
 from aiinfra.variables import VARIABLES, Variable
+
+if TYPE_CHECKING:  # pragma: no cover
+    import xarray as xr
 
 __all__ = [
     "MARKER",
@@ -37,6 +42,7 @@ __all__ = [
     "summary_table",
     "weighted_quantile",
     "write_outputs",
+    "write_point_outputs",
 ]
 
 QUANTILES = (0.05, 0.5, 0.95)
@@ -54,6 +60,8 @@ def build_dataset(
     KeyError
         If an array is not in the registry (every output must be registered).
     """
+    import xarray as xr
+
     data_vars = {}
     for name, arr in arrays.items():
         var = VARIABLES.get(name)
@@ -108,6 +116,8 @@ def arr_at(ds: xr.Dataset, when: float, var: str = "arr_usd") -> xr.DataArray:
     Year values are calendar-year totals, which for smooth growth equal the
     run rate at mid-year (``year + 0.5``); in between, log-linear interpolation.
     """
+    import xarray as xr
+
     years = ds["year"].values.astype(float) + 0.5
     y = np.log(np.maximum(ds[var].values, 1e-300))
     pos = np.clip(np.searchsorted(years, when) - 1, 0, len(years) - 2)
@@ -187,21 +197,33 @@ def _summary_rows(
         return []
     other = [d for d in da.dims if d not in ("draw", "year")]
     da = da.transpose("draw", "year", *other)
-    values = np.asarray(da.values)
-    vals = values.reshape(da.shape[0], da.shape[1], -1)
-    w = None if weights is None else np.asarray(weights, dtype=float) / np.sum(weights)
-    means, qss = [], []
-    for yi in range(len(da["year"])):
-        v = vals[:, yi]  # (draw, category)
-        if w is None:
-            means.append(v.mean(axis=0, dtype=np.float64))
-            qss.append(exact_quantiles(v, quantiles))
-        else:
-            means.append(np.tensordot(w, v, axes=(0, 0)))
-            qss.append(weighted_quantile(v, w, quantiles))
-    cats = _categories(other, {d: da[d].values for d in other}, da.shape[2:])
+    coords = {d: da[d].values for d in ("year", *other)}
     unit = da.attrs.get("units", "")
-    return _rows(str(da.name), unit, da["year"].values, cats, means, qss, quantiles)
+    return _array_rows(str(da.name), unit, np.asarray(da.values), other, coords, quantiles, weights)
+
+
+def _array_rows(
+    name: str,
+    unit: str,
+    values: np.ndarray,
+    other: list[str],
+    coords: Mapping[str, Iterable[object]],
+    quantiles: tuple[float, ...],
+    weights: np.ndarray | None,
+) -> list[dict[str, object]]:
+    """Summary rows of one output ``values`` (draw, year, *other)."""
+    vals = values.reshape(values.shape[0], values.shape[1], -1)  # (draw, year, category)
+    if weights is None:  # quantiles of every column at once (sorted column by column)
+        # means year by year: numpy's summation order depends on the array's shape
+        means = [vals[:, yi].mean(axis=0, dtype=np.float64) for yi in range(vals.shape[1])]
+        qs = exact_quantiles(vals, quantiles)  # (quantile, year, category)
+        qss = [qs[:, yi] for yi in range(vals.shape[1])]
+    else:  # year by year (BLAS's summation order depends on the shape)
+        w = np.asarray(weights, dtype=float) / np.sum(weights)
+        means = [np.tensordot(w, vals[:, yi], axes=(0, 0)) for yi in range(vals.shape[1])]
+        qss = [weighted_quantile(vals[:, yi], w, quantiles) for yi in range(vals.shape[1])]
+    cats = _categories(other, coords, values.shape[2:])
+    return _rows(name, unit, coords["year"], cats, means, qss, quantiles)
 
 
 def _categories(
@@ -290,10 +312,9 @@ def _csv_bytes(rows: list[dict[str, object]]) -> bytes:
 
     buf = io.StringIO()
     cols = list(rows[0]) if rows else ["variable", "unit", "category", "year", "mean"]
-    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: (f"{v:.10g}" if isinstance(v, float) else v) for k, v in r.items()})
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    w.writerows([f"{v:.10g}" if isinstance(v, float) else v for v in r.values()] for r in rows)
     return buf.getvalue().encode()
 
 
@@ -321,9 +342,35 @@ def _umask() -> int:
 
 
 def netcdf_bytes(ds: xr.Dataset) -> bytes:
-    """Dataset as NetCDF (classic 64-bit format via scipy; deterministic bytes)."""
-    out = ds.to_netcdf(path=None, engine="scipy")
-    return bytes(out)
+    """Dataset as NetCDF (classic 64-bit offset format; deterministic bytes)."""
+    from aiinfra.netcdf import netcdf_bytes as encode
+
+    variables = [
+        (str(k), tuple(map(str, v.dims)), np.asarray(v.values), dict(v.attrs))
+        for k, v in ds.variables.items()
+    ]
+    return encode(variables, dict(ds.attrs))
+
+
+def point_netcdf_bytes(
+    arrays: Mapping[str, np.ndarray],
+    coords: Mapping[str, Iterable[object]],
+    attrs: Mapping[str, object],
+) -> bytes:
+    """What :func:`netcdf_bytes` writes for ``build_dataset(arrays, coords, attrs)``,
+    from the arrays (no xarray)."""
+    from aiinfra.netcdf import netcdf_bytes as encode
+
+    variables = []
+    for name, arr in arrays.items():
+        var = VARIABLES.get(name)
+        if var is None:
+            msg = f"output {name!r} is not in the variables registry"
+            raise KeyError(msg)
+        meta = {"units": var.units, "long_name": var.long_name, "layer": var.layer}
+        variables.append((name, var.dims, np.asarray(arr), meta))
+    variables += [(k, (k,), np.asarray(list(v)), {}) for k, v in coords.items()]
+    return encode(variables, attrs)
 
 
 def weighted_quantile(vals: np.ndarray, w: np.ndarray, quantiles: tuple[float, ...]) -> np.ndarray:
@@ -363,8 +410,33 @@ def write_outputs(
     """
     if rows is None:
         rows = summary_table(ds, quantiles, weights, workers=workers)
-    csv_data = _csv_bytes(rows)
     nc = netcdf_bytes(ds) if store is None else None
+    return _write_files(out_dir, _csv_bytes(rows), nc, store)
+
+
+def write_point_outputs(
+    arrays: Mapping[str, np.ndarray],
+    coords: Mapping[str, Iterable[object]],
+    attrs: Mapping[str, object],
+    out_dir: Path,
+    quantiles: tuple[float, ...] = QUANTILES,
+) -> dict[str, Path]:
+    """:func:`write_outputs` of ``build_dataset(arrays, coords, attrs)`` from the arrays
+    (same files; no xarray): ``results.nc`` and ``summary.csv``."""
+    rows = []
+    for name in sorted(arrays):
+        dims = VARIABLES[name].dims
+        if dims[:2] == ("draw", "year"):
+            unit = VARIABLES[name].units
+            values = np.asarray(arrays[name], dtype=float)
+            rows += _array_rows(name, unit, values, list(dims[2:]), coords, quantiles, None)
+    nc = point_netcdf_bytes(arrays, coords, attrs)
+    return _write_files(out_dir, _csv_bytes(rows), nc, None)
+
+
+def _write_files(
+    out_dir: Path, csv_data: bytes, nc: bytes | None, store: Path | None
+) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"results": out_dir / "results.nc", "summary": out_dir / "summary.csv"}
     atomic_write_bytes(out_dir / MARKER, b"aiinfra output directory\n")
@@ -372,7 +444,7 @@ def write_outputs(
         atomic_write_bytes(paths["results"], nc)
         shutil.rmtree(out_dir / "results.zarr", ignore_errors=True)
     else:
-        paths["results"] = Path(store)
+        paths["results"] = Path(store)  # type: ignore[arg-type]
         with contextlib.suppress(OSError):
             (out_dir / "results.nc").unlink()
     atomic_write_bytes(paths["summary"], csv_data)

@@ -11,6 +11,21 @@ import yaml
 from aiinfra.scenario import shipped_scenarios
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Tests (and the CLI processes they start) use a cache of their own, never the
+    user's (~/.cache/aiinfra): each test session starts cold."""
+    import os
+
+    old = os.environ.get("AIINFRA_CACHE_DIR")
+    os.environ["AIINFRA_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("AIINFRA_CACHE_DIR", None)
+    else:
+        os.environ["AIINFRA_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def base_dict() -> dict:
     """The shipped base scenario as a plain mapping (copy before mutating)."""

@@ -30,6 +30,8 @@ TIERS: dict[str, tuple[str, ...]] = {
         "forking",
         "outdir",
         "sketch",
+        "netcdf",
+        "diskcache",
         "registry",
         "variables_supply",
         "variables",
@@ -59,6 +61,7 @@ PURE = {
     "aiinfra.kernels": {"numpy"},
     "aiinfra.lp": {"numpy", "scipy"},
     "aiinfra.sketch": {"numpy"},
+    "aiinfra.netcdf": {"numpy", "struct"},
 }
 
 

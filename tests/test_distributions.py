@@ -70,3 +70,30 @@ def test_bounded_ppf_monotone_and_in_support(lo, width, frac, kind):
     assert np.all(np.diff(x) >= -1e-9 * width)
     assert np.all(x >= lo - 1e-9 * width)
     assert np.all(x <= lo + width + 1e-9 * width)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"dist": "lognormal", "median": 3.0, "p90": 5.0},
+        {"dist": "normal", "mean": -2.0, "sd": 0.5},
+        {"dist": "triangular", "min": 1.0, "mode": 2.0, "max": 4.0},
+        {"dist": "uniform", "min": 1.0, "max": 4.0},
+        {"dist": "pert", "min": 1.0, "mode": 1.5, "max": 4.0},
+    ],
+)
+def test_extremes_are_the_ppf_at_eps(raw):
+    # validation checks a distribution's extreme draws without importing scipy
+    from scipy.special import ndtri
+
+    from aiinfra.distributions import Z_EPS
+
+    eps = float(np.finfo(float).eps)
+    assert Z_EPS == ndtri(eps) == -ndtri(1.0 - eps)
+    d = parse_dist(raw, conv)
+    tails = d.ppf(np.array([eps, 1.0 - eps]))
+    if raw["dist"] in ("lognormal", "normal"):
+        np.testing.assert_allclose(d.extremes(), tails, rtol=1e-9)
+    else:  # bounded kinds: their bounds, which the design's extreme draws stay inside
+        lo, hi = d.extremes()
+        assert (lo, hi) == d.support() and lo <= tails[0] <= tails[1] <= hi

@@ -60,3 +60,24 @@ def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         write_outputs(ds, tmp_path / "o")
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_point_outputs_are_the_datasets_files(tmp_path):
+    # `aiinfra run` writes a point run from the arrays (no xarray): same summary, and a
+    # results.nc that xarray reads back as the Dataset of the same run
+    import xarray as xr
+
+    from aiinfra.chain import Chain
+    from aiinfra.results import write_point_outputs
+
+    chain = Chain(aiinfra.load_scenario("base"))
+    arrays, coords = chain.labelled(chain.compute(1, seed=3))
+    attrs = chain.attrs(1, 3)
+    ds = chain.dataset(chain.compute(1, seed=3), attrs)
+    a = write_outputs(ds, tmp_path / "ds")
+    b = write_point_outputs(arrays, coords, attrs, tmp_path / "arrays")
+    assert a["summary"].read_bytes() == b["summary"].read_bytes()
+    assert b["results"].read_bytes() == netcdf_bytes(ds)
+    back = xr.open_dataset(b["results"], engine="scipy").load()
+    xr.testing.assert_identical(back, ds)
+    assert back["accelerator"].values.tolist() == list(chain.static.accelerators)

@@ -50,7 +50,7 @@ def run(
 ) -> None:
     """Run a scenario; write results.nc and summary.csv; print headline numbers."""
     from aiinfra.chain import Chain
-    from aiinfra.results import write_outputs
+    from aiinfra.variables import VARIABLES
 
     if problem := draws_problem(draws):
         _fail([problem])
@@ -58,56 +58,74 @@ def run(
         _fail([f"--seed: {seed} is not allowed; use a non-negative integer"])
     sc = _load(scenario, sets)
     with _claim_out(out, force):
-        if draws == 1:
-            ds = Chain(sc).run(draws=1, seed=seed)
+        if draws == 1:  # from the arrays: no xarray to import
+            from aiinfra.results import write_point_outputs
+
+            chain = Chain(sc)
+            arrays, coords = chain.labelled(chain.compute(1, seed=seed))
+            attrs = chain.attrs(1, seed)
+            paths = write_point_outputs(arrays, coords, attrs, out)
+            values = {k: (VARIABLES[k].dims, v) for k, v in arrays.items()}
+            rows = headline_rows(values, coords["year"])
         else:  # chunked: same numbers, bounded temporaries
             from aiinfra.montecarlo import run_mc
+            from aiinfra.results import write_outputs
 
             ds = run_mc(sc, draws, seed=seed)
-        paths = write_outputs(ds, out)
-        _report(ds, paths, as_json)
+            _report_ds(ds, write_outputs(ds, out), as_json)
+            return
+        _report(rows, attrs, draws, paths, as_json)
 
 
-def headline_rows(ds) -> list[dict]:
-    """Headline variables by year: median, p5 and p95 in their display unit."""
+def headline_rows(values: dict, years_simulated) -> list[dict]:
+    """Headline variables by year: median, p5 and p95 in their display unit, from
+    ``{name: (dims, array)}`` of outputs (draw, year, ...) over ``years_simulated``."""
     import numpy as np
 
     from aiinfra.variables import HEADLINE
 
-    years = [int(y) for y in HEADLINE_YEARS if y in ds["year"].values]
+    simulated = [int(y) for y in years_simulated]
+    years = [int(y) for y in HEADLINE_YEARS if y in simulated]
     rows = []
     for name, scale, unit in HEADLINE:
-        if name not in ds:
+        if name not in values:
             continue
-        da = ds[name]
-        extra = [d for d in da.dims if d not in ("draw", "year")]
+        dims, arr = values[name]
+        arr = np.asarray(arr, dtype=float)
+        extra = tuple(i for i, d in enumerate(dims) if d not in ("draw", "year"))
         if extra:
-            da = da.sum(extra)
+            arr = arr.sum(axis=extra)
         for y in years:
-            lo, med, hi = np.quantile(da.sel(year=y).values * scale, [0.05, 0.5, 0.95])
+            cut = arr[:, simulated.index(y)] * scale
+            lo, med, hi = np.quantile(cut, [0.05, 0.5, 0.95])
             rows.append(
                 {"variable": name, "unit": unit, "year": y, "p50": med, "p5": lo, "p95": hi}
             )
     return rows
 
 
-def _report(ds, paths: dict, as_json: bool) -> None:
+def _report_ds(ds, paths: dict, as_json: bool) -> None:
+    """:func:`_report` of a Monte Carlo Dataset."""
+    values = {k: (v.dims, v.values) for k, v in ds.data_vars.items()}
+    rows = headline_rows(values, ds["year"].values)
+    _report(rows, dict(ds.attrs), ds.sizes["draw"], paths, as_json)
+
+
+def _report(rows: list[dict], attrs: dict, draws: int, paths: dict, as_json: bool) -> None:
     """Print the headline table (or one JSON object) and the files written."""
-    rows = headline_rows(ds)
     files = {k: str(v) for k, v in paths.items()}
-    draws = ds.sizes["draw"]
     if as_json:
         payload = {
-            "scenario": ds.attrs.get("scenario", ""),
+            "scenario": attrs.get("scenario", ""),
             "draws": draws,
-            "seed": ds.attrs.get("seed", 0),
+            "seed": attrs.get("seed", 0),
             "files": files,
             "headline": rows,
         }
         sys.stdout.write(json.dumps(payload) + "\n")
         return
     years = sorted({r["year"] for r in rows})
-    title = f"{ds.attrs.get('scenario', '')}: " + (
+    title = f"{attrs.get('scenario', '')}: " + (
         "point run" if draws == 1 else f"median and p5-p95 of {draws:,} draws"
     )
     table = Table(title=title)
@@ -242,7 +260,7 @@ def mc(
                 paths = write_outputs(
                     ds, out, quantiles=MC_QUANTILES, store=zarr_path, workers=workers, rows=rows
                 )
-        _report(ds, paths, as_json)
+        _report_ds(ds, paths, as_json)
 
 
 def _mc_problems(

@@ -80,15 +80,20 @@ def dies_per_wafer_grid(
     as CoWoS interposers (e.g. ~16 B200-size 2,830 mm² interposers per wafer).
     """
     r = diameter_mm / 2.0 - edge_exclusion_mm
-    best = 0
-    for ox in np.linspace(0.0, width_mm, offsets, endpoint=False):
-        xs = np.arange(-r - width_mm + ox, r + width_mm, width_mm)
-        cx = np.maximum(np.abs(xs), np.abs(xs + width_mm))
-        for oy in np.linspace(0.0, height_mm, offsets, endpoint=False):
-            ys = np.arange(-r - height_mm + oy, r + height_mm, height_mm)
-            cy = np.maximum(np.abs(ys), np.abs(ys + height_mm))
-            best = max(best, int((cx[None, :] ** 2 + cy[:, None] ** 2 <= r * r).sum()))
-    return best
+
+    def corners(size: float) -> np.ndarray:  # (offset, column): farthest corner coordinate
+        rows = []
+        for o in np.linspace(0.0, size, offsets, endpoint=False):
+            xs = np.arange(-r - size + o, r + size, size)
+            rows.append(np.maximum(np.abs(xs), np.abs(xs + size)))
+        out = np.full((offsets, max(len(c) for c in rows)), np.inf)  # padding never fits
+        for i, c in enumerate(rows):
+            out[i, : len(c)] = c
+        return out**2
+
+    cx, cy = corners(width_mm), corners(height_mm)
+    fits = cx[:, None, None, :] + cy[None, :, :, None] <= r * r  # (ox, oy, row, column)
+    return int(fits.sum(axis=(2, 3)).max())
 
 
 INTERPOSER_ASPECT = 0.6  # width/height of CoWoS interposers (assumption: ~40 x 70 mm for B200)

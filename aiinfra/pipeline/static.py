@@ -404,15 +404,23 @@ def _serving_rates_cached(
     mfu: float,
     mbu: float,
 ) -> Mapping[str, np.ndarray]:
-    """Roofline serving tables, cached across scenarios with the same compute inputs."""
-    rates = compute.serving_tables_by_year(
-        [get_accelerator(a) for a in names],
-        [{y: dict(m) for y, m in mix} for mix in mixes],
-        years,
-        n_in=np.array(n_in),
-        n_out=np.array(n_out),
-        targets=[LatencyTarget(ttft, tpot, percentile) for ttft, tpot in targets],
-        precision=precision,
-        efficiency=compute.Efficiency(mfu, mbu),
+    """Roofline serving tables, cached across scenarios with the same compute inputs (in
+    the process, and on disk across runs: :mod:`aiinfra.diskcache`)."""
+    from aiinfra.diskcache import cached_arrays
+
+    key = (names, mixes, years, n_in, n_out, targets, percentile, precision, mfu, mbu)
+    rates = cached_arrays(
+        "serving",
+        key,
+        lambda: compute.serving_tables_by_year(
+            [get_accelerator(a) for a in names],
+            [{y: dict(m) for y, m in mix} for mix in mixes],
+            years,
+            n_in=np.array(n_in),
+            n_out=np.array(n_out),
+            targets=[LatencyTarget(ttft, tpot, percentile) for ttft, tpot in targets],
+            precision=precision,
+            efficiency=compute.Efficiency(mfu, mbu),
+        ),
     )
     return _frozen(rates)

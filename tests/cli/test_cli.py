@@ -236,14 +236,26 @@ def test_one_draws_rule_in_help():
 
 def test_cli_start_up_imports_no_heavy_library():
     # `aiinfra --help` must stay fast: heavy libraries load only in the commands using them
+    # (numpy too, and importlib.metadata's email parser for the version)
     code = (
         "import sys, aiinfra.cli; "
-        "heavy = {'xarray', 'scipy', 'pandas', 'dask', 'streamlit', 'altair', 'SALib', 'pint'}; "
+        "heavy = {'xarray', 'scipy', 'pandas', 'dask', 'streamlit', 'altair', 'SALib', 'pint',"
+        " 'numpy', 'email'}; "
         "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "[]", res.stdout
+
+
+def test_version_is_the_installed_metadata():
+    from importlib.metadata import version
+
+    from aiinfra.version import __version__
+
+    assert version("aiinfra") == __version__
+    res = invoke("--version")
+    assert res.exit_code == 0 and __version__ in res.output
 
 
 def test_perf_latency_scenarios():
