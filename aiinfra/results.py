@@ -247,19 +247,23 @@ def _rows(
     quantiles: tuple[float, ...],
 ) -> list[dict[str, object]]:
     """Tidy rows from per-year means (category,) and quantiles (quantile, category)."""
+    keys = [_qname(q) for q in quantiles]
     rows: list[dict[str, object]] = []
     for year, mean, qs in zip(years, means, qss, strict=True):
+        y = int(year)
+        m = np.asarray(mean, dtype=float).tolist()  # Python floats, as float() gives
+        q = np.asarray(qs, dtype=float).reshape(len(keys), -1).tolist()
         for ci, cat in enumerate(cats):
-            rows.append(
-                {
-                    "variable": name,
-                    "unit": unit,
-                    "category": cat,
-                    "year": int(year),
-                    "mean": float(mean[ci]),
-                    **{_qname(q): float(qs[k, ci]) for k, q in enumerate(quantiles)},
-                }
-            )
+            row: dict[str, object] = {
+                "variable": name,
+                "unit": unit,
+                "category": cat,
+                "year": y,
+                "mean": m[ci],
+            }
+            for k, key in enumerate(keys):
+                row[key] = q[k][ci]
+            rows.append(row)
     return rows
 
 
