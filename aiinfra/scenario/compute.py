@@ -137,7 +137,12 @@ class ShapesSection(Section):
 # 2026, Blackwell Ultra still shipping in H1 2027), Hopper sales continuing into 2026,
 # Google TPU v6e alongside v7 (Ironwood GA Q4 2025), AWS Trainium2 -> 3, Huawei Ascend
 # (~0.7 M in 2025, Bloomberg; 910C -> 950 in 2026 -> 960 in Q4 2027, Huawei Connect 2025),
-# other custom ASICs (Meta, Microsoft, OpenAI-Broadcom). Each vendor line hands over to
+# other custom ASICs (Meta, Microsoft, OpenAI-Broadcom: ~0.8 M in 2026, twice 2025's 0.4 M,
+# since OpenAI's Broadcom parts start deploying only in H2 2026 (OpenAI-Broadcom, Oct 2025)
+# and MTIA and Maia ramp modestly; NVIDIA ~48 % of 2026 units, ~6 M packages, as its ~330
+# bn USD of 2026 data-center revenue (data/observations.csv) implies at ~50 kUSD each, and
+# "20 M Blackwell and Rubin GPUs" (dies, two per package) through 2026, GTC Washington,
+# Oct 2025). Each vendor line hands over to
 # its next generation over about two years, as a product ramp does: no line's volume
 # vanishes in one year. From 2028 each line moves to its next generations (Rubin Ultra,
 # Feynman, MI450X, TPU v8 announced; later parts follow the roadmap trend of
@@ -146,9 +151,9 @@ class ShapesSection(Section):
 # time", Huawei 2025).
 DEFAULT_MIX: dict[int, dict[str, float]] = {
     2026: {
-        "GB300": 0.26,
-        "B200": 0.08,
-        "Rubin": 0.04,
+        "GB300": 0.31,
+        "B200": 0.09,
+        "Rubin": 0.05,
         "H200-SXM": 0.03,
         "MI355X": 0.05,
         "TPU-v6e": 0.08,
@@ -157,7 +162,7 @@ DEFAULT_MIX: dict[int, dict[str, float]] = {
         "Trainium3": 0.07,
         "Ascend-910C": 0.05,
         "Ascend-950": 0.02,
-        "custom-ASIC": 0.13,
+        "custom-ASIC": 0.06,
     },
     2027: {
         "Rubin": 0.32,
