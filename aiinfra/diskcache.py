@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -30,9 +31,10 @@ import numpy as np
 
 from aiinfra.version import __version__
 
-__all__ = ["cache_dir", "cached_arrays", "code_digest"]
+__all__ = ["cache_dir", "cache_files", "cached_arrays", "clear", "code_digest"]
 
 PACKAGE = Path(__file__).resolve().parent
+_NAME = re.compile(r"[a-z]+-[0-9a-f]{40}\.npz")
 
 
 def cache_dir() -> Path | None:
@@ -45,6 +47,28 @@ def cache_dir() -> Path | None:
 
 
 @lru_cache(maxsize=1)
+def cache_files() -> list[Path]:
+    """The cache's files (``<kind>-<digest>.npz`` regular files, no symlinks), sorted."""
+    root = cache_dir()
+    if root is None or not root.is_dir():
+        return []
+    return sorted(
+        p for p in root.iterdir() if _NAME.fullmatch(p.name) and p.is_file() and not p.is_symlink()
+    )
+
+
+def clear() -> tuple[int, int]:
+    """Remove the cache's files; returns (files, bytes) removed. Nothing else in the
+    directory is touched."""
+    n = size = 0
+    for p in cache_files():
+        with contextlib.suppress(OSError):
+            b = p.stat().st_size
+            p.unlink()
+            n, size = n + 1, size + b
+    return n, size
+
+
 def code_digest() -> str:
     """SHA-256 of the package's modules and data tables (hex)."""
     h = hashlib.sha256(__version__.encode())

@@ -63,3 +63,19 @@ def test_serving_tables_from_the_cache_are_the_computed_ones(tmp_path, monkeypat
     assert len(list(tmp_path.glob("serving-*.npz"))) == 1
     for k, v in fresh.items():
         assert cached[k].tobytes() == v.tobytes()
+
+
+def test_cache_command_lists_and_clears_only_its_files(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from aiinfra.cli import app
+
+    monkeypatch.setenv("AIINFRA_CACHE_DIR", str(tmp_path))
+    diskcache.cached_arrays("t", "k", lambda: _tables([]))
+    (tmp_path / "notes.txt").write_text("mine")
+    runner = CliRunner()
+    res = runner.invoke(app, ["cache"])
+    assert res.exit_code == 0 and "1 cached tables" in res.output
+    res = runner.invoke(app, ["cache", "--clear"])
+    assert res.exit_code == 0 and "removed 1 cached tables" in res.output
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]

@@ -24,6 +24,7 @@ from aiinfra.cli import analysis  # noqa: F401
 from aiinfra.cli import backtest  # noqa: F401
 from aiinfra.cli import reports  # noqa: F401
 from aiinfra.cli import serve  # noqa: F401
+from aiinfra.cli import cache  # noqa: F401
 
 # isort: on
 from aiinfra.cli.common import MC_CHUNK, app, err_console, out_console
