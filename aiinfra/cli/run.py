@@ -105,8 +105,11 @@ def headline_rows(values: dict, years_simulated) -> list[dict]:
 
 
 def _report_ds(ds, paths: dict, as_json: bool) -> None:
-    """:func:`_report` of a Monte Carlo Dataset."""
-    values = {k: (v.dims, v.values) for k, v in ds.data_vars.items()}
+    """:func:`_report` of a Monte Carlo Dataset (reads only the headline variables: a
+    Zarr store's others stay on disk)."""
+    from aiinfra.variables import HEADLINE
+
+    values = {n: (ds[n].dims, ds[n].values) for n, _, _ in HEADLINE if n in ds}
     rows = headline_rows(values, ds["year"].values)
     _report(rows, dict(ds.attrs), ds.sizes["draw"], paths, as_json)
 
