@@ -213,15 +213,16 @@ def _array_rows(
 ) -> list[dict[str, object]]:
     """Summary rows of one output ``values`` (draw, year, *other)."""
     vals = values.reshape(values.shape[0], values.shape[1], -1)  # (draw, year, category)
-    if weights is None:  # quantiles of every column at once (sorted column by column)
-        # means year by year: numpy's summation order depends on the array's shape
-        means = [vals[:, yi].mean(axis=0, dtype=np.float64) for yi in range(vals.shape[1])]
-        qs = exact_quantiles(vals, quantiles)  # (quantile, year, category)
-        qss = [qs[:, yi] for yi in range(vals.shape[1])]
-    else:  # year by year (BLAS's summation order depends on the shape)
-        w = np.asarray(weights, dtype=float) / np.sum(weights)
-        means = [np.tensordot(w, vals[:, yi], axes=(0, 0)) for yi in range(vals.shape[1])]
-        qss = [weighted_quantile(vals[:, yi], w, quantiles) for yi in range(vals.shape[1])]
+    w = None if weights is None else np.asarray(weights, dtype=float) / np.sum(weights)
+    means, qss = [], []
+    for yi in range(vals.shape[1]):  # a year at a time: bounded temporaries at 100k draws
+        v = vals[:, yi]  # (draw, category)
+        if w is None:
+            means.append(v.mean(axis=0, dtype=np.float64))
+            qss.append(exact_quantiles(v, quantiles))
+        else:
+            means.append(np.tensordot(w, v, axes=(0, 0)))
+            qss.append(weighted_quantile(v, w, quantiles))
     cats = _categories(other, coords, values.shape[2:])
     return _rows(name, unit, coords["year"], cats, means, qss, quantiles)
 
