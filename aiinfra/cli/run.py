@@ -66,15 +66,13 @@ def run(
             attrs = chain.attrs(1, seed)
             paths = write_point_outputs(arrays, coords, attrs, out)
             values = {k: (VARIABLES[k].dims, v) for k, v in arrays.items()}
-            rows = headline_rows(values, coords["year"])
+            _report(headline_rows(values, coords["year"]), attrs, 1, paths, as_json)
         else:  # chunked: same numbers, bounded temporaries
             from aiinfra.montecarlo import run_mc
             from aiinfra.results import write_outputs
 
             ds = run_mc(sc, draws, seed=seed)
             _report_ds(ds, write_outputs(ds, out), as_json)
-            return
-        _report(rows, attrs, draws, paths, as_json)
 
 
 def headline_rows(values: dict, years_simulated) -> list[dict]:
