@@ -176,7 +176,12 @@ def build_static(scenario: Scenario) -> Static:
     sim_years = np.arange(demand.BASE_YEAR, sc.horizon.end + 1)
     accs = [get_accelerator(a) for a in names]
     tables = dict(fleet_tables(names))
-    tables["interposers_per_wafer"] = fab.interposers_per_wafer(tables["interposer_mm2"])
+    # parts packaged elsewhere (Huawei's Ascend in China) take no TSMC CoWoS wafers
+    tables["interposers_per_wafer"] = np.where(
+        [a.packaging.startswith("CoWoS") for a in accs],
+        fab.interposers_per_wafer(tables["interposer_mm2"]),
+        np.inf,
+    )
     tables["nic_gbps"] = np.array([a.nic_gbps for a in accs])
     tables["train_flops"] = np.array([a.peak(sc.compute.training_precision) for a in accs])
     tables["software_eff"] = np.array([a.software_efficiency for a in accs])

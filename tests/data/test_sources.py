@@ -26,3 +26,12 @@ def test_sources_present(path):
             assert len(row["source"]) > len("assumption") + 5, (
                 f"{path.name} row {i + 2}: an assumption needs a rationale"
             )
+
+
+@pytest.mark.parametrize("path", CSVS, ids=lambda p: p.name)
+def test_every_row_has_the_header_columns(path):
+    # an unquoted comma in a note shifts no value but adds a column that breaks readers
+    with path.open(encoding="utf-8", newline="") as fh:
+        header, *rows = csv.reader(fh)
+    for i, row in enumerate(rows):
+        assert len(row) == len(header), f"{path.name} row {i + 2}: {len(row)} fields"

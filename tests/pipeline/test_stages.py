@@ -242,3 +242,17 @@ def test_halls_without_money_for_chips_are_not_started():
     full = free.dc_capacity_mw.sum("region")[0].values[late]
     assert np.all(cut <= full + 1e-6)
     assert cut[-1] < 0.95 * full[-1]
+
+
+def test_parts_packaged_outside_tsmc_take_no_cowos_wafers(static):
+    # Huawei's Ascend parts are packaged in China (TSMC stopped shipping to Huawei in
+    # 2020): shipping only Ascend units needs no TSMC CoWoS wafers, a GB300 needs 1/16/yield
+    from aiinfra.layers import fab
+
+    names = list(static.accelerators)
+    ipw = static.tables["interposers_per_wafer"]
+    ascend = [i for i, n in enumerate(names) if n.startswith("Ascend")]
+    assert ascend and np.all(np.isinf(ipw[ascend]))
+    assert ipw[names.index("GB300")] == fab.interposers_per_wafer(np.array([2830.0]))[0] == 16
+    per_unit = 1.0 / (ipw * 0.95)
+    assert np.all(per_unit[ascend] == 0.0) and np.isfinite(per_unit).all()
