@@ -34,10 +34,9 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import xarray as xr
 
 from aiinfra.chain import Chain, binding_share
 from aiinfra.forking import STATE, forked_pool
@@ -47,15 +46,20 @@ from aiinfra.sketch import Sketch, sketch
 from aiinfra.uncertainty import MAX_DRAWS, sample_parameters, slice_parameters
 from aiinfra.variables import VARIABLES
 
+if TYPE_CHECKING:  # pragma: no cover
+    import xarray as xr
+
 __all__ = [
     "BACKENDS",
     "DEFAULT_CHUNK",
+    "Draws",
     "MemorySink",
     "ZarrSink",
     "chunk_bounds",
     "map_chunks",
     "output_shapes",
     "run_mc",
+    "sampled_input_arrays",
     "sampled_inputs",
 ]
 
@@ -76,11 +80,11 @@ def output_shapes(chain: Chain, params: Any) -> dict[str, tuple[int, ...]]:
     return {k: v.shape[1:] for k, v in probe.items()}
 
 
-def sampled_inputs(
+def sampled_input_arrays(
     scenario: Scenario, draws: int, *, seed: int = 0, sampler: str | None = None
-) -> dict[str, xr.DataArray]:
-    """The sampled value of every uncertain input, per draw (as ``run_mc`` samples them),
-    named by its dotted field path, with the field's unit."""
+) -> dict[str, tuple[np.ndarray, dict[str, str]]]:
+    """The sampled value of every uncertain input, per draw (as ``run_mc`` samples them):
+    ``{dotted field path: (values (draw,), attrs with the field's unit)}``."""
     from aiinfra.uncertainty import uncertain_fields
 
     sampler = sampler or scenario.uncertainty.sampler
@@ -91,12 +95,29 @@ def sampled_inputs(
         for part in path:
             node = getattr(node, part)
         name = ".".join(path)
-        out[name] = xr.DataArray(
-            np.asarray(node, dtype=np.float64),
-            dims=("draw",),
-            attrs={"units": spec.unit or "1", "long_name": f"sampled input {name}"},
-        )
+        attrs = {"units": spec.unit or "1", "long_name": f"sampled input {name}"}
+        out[name] = (np.asarray(node, dtype=np.float64), attrs)
     return out
+
+
+def sampled_inputs(
+    scenario: Scenario, draws: int, *, seed: int = 0, sampler: str | None = None
+) -> dict[str, xr.DataArray]:
+    """:func:`sampled_input_arrays` as DataArrays (dims ``draw``)."""
+    import xarray as xr
+
+    arrays = sampled_input_arrays(scenario, draws, seed=seed, sampler=sampler)
+    return {k: xr.DataArray(v, dims=("draw",), attrs=a) for k, (v, a) in arrays.items()}
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Outputs of an in-memory run without xarray: ``arrays`` (draw, ...) by registry
+    name, ``coords`` of every dimension and the run's ``attrs``."""
+
+    arrays: dict[str, np.ndarray]
+    coords: dict[str, Any]
+    attrs: dict[str, Any]
 
 
 @dataclass
@@ -160,6 +181,7 @@ class ZarrSink:
     def create(self, chain: Chain, attrs: Mapping[str, Any]) -> None:
         """Write the store's metadata and coordinates (data variables stay empty)."""
         import dask.array as da
+        import xarray as xr
 
         coords = {"draw": np.arange(self.draws), **chain.coords()}
         data_vars, encoding = {}, {}
@@ -244,7 +266,8 @@ def run_mc(
     progress: Callable[[int, int], None] | None = None,
     keep: Sequence[str] | None = None,
     sketches: list[dict[str, Sketch]] | None = None,
-) -> xr.Dataset:
+    dataset: bool = True,
+) -> Any:
     """Run ``draws`` Monte Carlo draws of ``scenario`` and return the Dataset.
 
     Parameters
@@ -279,17 +302,11 @@ def run_mc(
         Filled with one ``{output: Sketch}`` per chunk, in chunk order, reduced where
         the chunk was computed (:mod:`aiinfra.sketch`); for a summary that never needs
         all draws of all outputs. Not with the Dask backend.
+    dataset : bool
+        False (in memory only): return :class:`Draws`, the kept outputs as arrays with
+        their coordinates and attributes, without importing xarray.
     """
-    if not 1 <= draws <= MAX_DRAWS:
-        msg = f"draws must be between 1 and {MAX_DRAWS}, got {draws}"
-        raise ValueError(msg)
-    if backend not in BACKENDS:
-        msg = f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}"
-        raise ValueError(msg)
-    dtype = dtype or ("float32" if store is not None else "float64")
-    if dtype not in DTYPES:
-        msg = f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}"
-        raise ValueError(msg)
+    dtype = _checked_dtype(draws, backend, dtype, store)
     sampler = sampler or scenario.uncertainty.sampler
     with no_hugepages():  # fresh memory is much cheaper without (memory.py)
         chain = Chain(scenario)
@@ -345,8 +362,25 @@ def run_mc(
                 _remove_partial(sink.path)
             raise
         if isinstance(sink, MemorySink):
+            if not dataset:
+                return Draws(*chain.labelled(sink.arrays), attrs)
             return chain.dataset(sink.arrays, attrs)
         return _finish_store(sink, final)
+
+
+def _checked_dtype(draws: int, backend: str, dtype: str | None, store: Any) -> str:
+    """The output dtype (float32 in a store by default); ValueError on bad arguments."""
+    if not 1 <= draws <= MAX_DRAWS:
+        msg = f"draws must be between 1 and {MAX_DRAWS}, got {draws}"
+        raise ValueError(msg)
+    if backend not in BACKENDS:
+        msg = f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}"
+        raise ValueError(msg)
+    dtype = dtype or ("float32" if store is not None else "float64")
+    if dtype not in DTYPES:
+        msg = f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}"
+        raise ValueError(msg)
+    return dtype
 
 
 def _consumer(
@@ -377,6 +411,8 @@ def _remove_partial(path: Path) -> None:
 
 def _finish_store(sink: ZarrSink, final: Path) -> xr.Dataset:
     """Add the across-draw summaries, then move the complete store into place."""
+    import xarray as xr
+
     try:
         part = xr.open_zarr(sink.path, consolidated=False, chunks=None)
         share = binding_share(part["binding_layer"].values)

@@ -41,6 +41,7 @@ __all__ = [
     "exact_quantiles",
     "summary_table",
     "weighted_quantile",
+    "write_array_outputs",
     "write_outputs",
     "write_point_outputs",
 ]
@@ -361,9 +362,11 @@ def point_netcdf_bytes(
     arrays: Mapping[str, np.ndarray],
     coords: Mapping[str, Iterable[object]],
     attrs: Mapping[str, object],
+    extra: Mapping[str, tuple[np.ndarray, Mapping[str, str]]] | None = None,
 ) -> bytes:
     """What :func:`netcdf_bytes` writes for ``build_dataset(arrays, coords, attrs)``,
-    from the arrays (no xarray)."""
+    from the arrays (no xarray); ``extra`` adds per-draw variables outside the registry
+    (``{name: (values (draw,), attrs)}``, e.g. the sampled inputs)."""
     from aiinfra.netcdf import netcdf_bytes as encode
 
     variables = []
@@ -374,6 +377,7 @@ def point_netcdf_bytes(
             raise KeyError(msg)
         meta = {"units": var.units, "long_name": var.long_name, "layer": var.layer}
         variables.append((name, var.dims, np.asarray(arr), meta))
+    variables += [(k, ("draw",), v, a) for k, (v, a) in (extra or {}).items()]
     variables += [(k, (k,), np.asarray(list(v)), {}) for k, v in coords.items()]
     return encode(variables, attrs)
 
@@ -428,6 +432,30 @@ def write_point_outputs(
 ) -> dict[str, Path]:
     """:func:`write_outputs` of ``build_dataset(arrays, coords, attrs)`` from the arrays
     (same files; no xarray): ``results.nc`` and ``summary.csv``."""
+    return write_array_outputs(
+        arrays, coords, attrs, out_dir, _point_rows(arrays, coords, quantiles)
+    )
+
+
+def write_array_outputs(
+    arrays: Mapping[str, np.ndarray],
+    coords: Mapping[str, Iterable[object]],
+    attrs: Mapping[str, object],
+    out_dir: Path,
+    rows: list[dict[str, object]],
+    extra: Mapping[str, tuple[np.ndarray, Mapping[str, str]]] | None = None,
+) -> dict[str, Path]:
+    """``results.nc`` of the arrays (and ``extra`` per-draw variables) and ``summary.csv``
+    of ``rows``, written as :func:`write_outputs` writes them (no xarray)."""
+    nc = point_netcdf_bytes(arrays, coords, attrs, extra)
+    return _write_files(out_dir, _csv_bytes(rows), nc, None)
+
+
+def _point_rows(
+    arrays: Mapping[str, np.ndarray],
+    coords: Mapping[str, Iterable[object]],
+    quantiles: tuple[float, ...],
+) -> list[dict[str, object]]:
     rows = []
     for name in sorted(arrays):
         dims = VARIABLES[name].dims
@@ -435,8 +463,7 @@ def write_point_outputs(
             unit = VARIABLES[name].units
             values = np.asarray(arrays[name], dtype=float)
             rows += _array_rows(name, unit, values, list(dims[2:]), coords, quantiles, None)
-    nc = point_netcdf_bytes(arrays, coords, attrs)
-    return _write_files(out_dir, _csv_bytes(rows), nc, None)
+    return rows
 
 
 def _write_files(

@@ -228,6 +228,8 @@ def mc(
             ) as bar,
         ):
             task = bar.add_task("mc", total=draws)
+            # the default run (headline outputs per draw, sketches) needs no Dataset
+            arrays_only = sketches is not None and not store
             ds = run_mc(
                 sc,
                 draws,
@@ -242,6 +244,7 @@ def mc(
                 progress=lambda done, total: bar.update(task, completed=done),
                 keep=kept,
                 sketches=sketches,
+                dataset=not arrays_only,
             )
             bar.stop()
             status = (
@@ -250,18 +253,32 @@ def mc(
                 else contextlib.nullcontext()
             )
             with status:
+                if arrays_only:
+                    _write_draws(ds, sketches, sc, out, seed, sampler, as_json)
+                    return
                 rows = None
-                if sketches is not None:
-                    from aiinfra.montecarlo import sampled_inputs
-
+                if sketches is not None:  # into a store
                     coords = {k: ds[k].values for k in ds.coords}
                     rows = summary_from_sketches(sketches, coords, MC_QUANTILES)
-                    if not store:
-                        ds = ds.assign(sampled_inputs(sc, draws, seed=seed, sampler=sampler))
                 paths = write_outputs(
                     ds, out, quantiles=MC_QUANTILES, store=zarr_path, workers=workers, rows=rows
                 )
         _report_ds(ds, paths, as_json)
+
+
+def _write_draws(draws, sketches, sc, out, seed: int, sampler: str, as_json: bool) -> None:
+    """Write and report an in-memory run (``montecarlo.Draws``): the summary from the
+    sketches, results.nc with the kept outputs and the sampled inputs (no xarray)."""
+    from aiinfra.montecarlo import sampled_input_arrays
+    from aiinfra.results import MC_QUANTILES, summary_from_sketches, write_array_outputs
+    from aiinfra.variables import VARIABLES
+
+    n = next(iter(draws.arrays.values())).shape[0]
+    rows = summary_from_sketches(sketches, draws.coords, MC_QUANTILES)
+    extra = sampled_input_arrays(sc, n, seed=seed, sampler=sampler)
+    paths = write_array_outputs(draws.arrays, draws.coords, draws.attrs, out, rows, extra)
+    values = {k: (VARIABLES[k].dims, v) for k, v in draws.arrays.items()}
+    _report(headline_rows(values, draws.coords["year"]), draws.attrs, n, paths, as_json)
 
 
 def _mc_problems(

@@ -355,3 +355,30 @@ def test_mc_headline_table_reads_only_the_headline_variables(tmp_path):
     lazy = Lazy({k: None for k in [*ds.data_vars, "year"]})
     run_cli._report_ds(lazy, {"results": tmp_path, "summary": tmp_path}, as_json=True)
     assert set(read) <= {n for n, _, _ in HEADLINE} | {"year"}
+
+
+def test_mc_default_run_writes_the_datasets_files_without_xarray(tmp_path):
+    # `aiinfra mc` (headline outputs per draw + sampled inputs) writes from the arrays:
+    # the files read back as the Dataset path's, and xarray is never imported
+    import aiinfra
+    from aiinfra.montecarlo import run_mc, sampled_inputs
+
+    out = tmp_path / "o"
+    code = (
+        "import sys\nfrom aiinfra.cli import main\n"
+        "try:\n    main(['mc', '--draws', '30', '--seed', '3', '--out', sys.argv[1]])\n"
+        "except SystemExit as e:\n    assert not e.code, e.code\n"
+        "print(sorted({'xarray', 'pandas', 'dask'} & set(sys.modules)))"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code, str(out)], capture_output=True, text=True, timeout=300
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip().splitlines()[-1] == "[]"
+    sc = aiinfra.load_scenario("base")
+    from aiinfra.variables import HEADLINE
+
+    keep = [n for n, _, _ in HEADLINE]
+    ds = run_mc(sc, 30, seed=3, keep=keep).assign(sampled_inputs(sc, 30, seed=3))
+    back = xr.open_dataset(out / "results.nc", engine="scipy").load()
+    xr.testing.assert_identical(back, ds)
